@@ -1,0 +1,90 @@
+# Mini-KVM. `make` builds the VMM and the guests; `make test` runs every
+# test lane; `make run` shows the guests running.
+
+CC ?= cc
+AS := as
+LD := ld
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/mini-kvm
+DESTDIR ?=
+
+WARNINGS := -Wall -Wextra -Werror
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=gnu11 $(WARNINGS) -MMD -MP
+override CPPFLAGS += -D_GNU_SOURCE
+LDLIBS += -lpthread
+
+B := build
+VMM_SRCS := $(wildcard src/*.c src/dev/*.c src/boot/*.c)
+LIB_SRCS := $(filter-out src/main.c,$(VMM_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+
+REAL_GUESTS := $(patsubst guests/real/%.S,$(B)/guests/%.bin,$(wildcard guests/real/*.S))
+TEST_GUESTS := $(patsubst guests/test/%.S,$(B)/guests/test/%.bin,$(wildcard guests/test/*.S))
+GUESTS := $(REAL_GUESTS) $(TEST_GUESTS)
+
+.PHONY: all guests test test-unit test-host test-asan test-nested run install uninstall clean static asan
+all: $(B)/kvm-vmm guests
+guests: $(GUESTS)
+
+# --- the VMM, in three builds: normal, ASan+UBSan, static (nested lane) ---
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+$(B)/kvm-vmm: $(patsubst %.c,$(B)/obj/%.o,$(VMM_SRCS))
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+$(B)/asan/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+$(B)/asan/kvm-vmm: $(patsubst %.c,$(B)/asan/obj/%.o,$(VMM_SRCS))
+	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+asan: $(B)/asan/kvm-vmm
+
+$(B)/static/kvm-vmm: $(patsubst %.c,$(B)/obj/%.o,$(VMM_SRCS))
+	@mkdir -p $(dir $@)
+	$(CC) -static $(LDFLAGS) -o $@ $^ $(LDLIBS)
+static: $(B)/static/kvm-vmm
+
+# --- guests: GNU as, .code16, linked flat at the load address 0x1000 ---
+$(B)/guests/%.bin: guests/real/%.S $(wildcard guests/real/*.inc)
+	@mkdir -p $(dir $@)
+	$(AS) --32 -I guests/real -o $(B)/guests/$*.o $<
+	$(LD) -m elf_i386 -Ttext 0x1000 -e 0x1000 --oformat binary -o $@ $(B)/guests/$*.o
+$(B)/guests/test/%.bin: guests/test/%.S $(wildcard guests/real/*.inc)
+	@mkdir -p $(dir $@)
+	$(AS) --32 -I guests/real -o $(B)/guests/test/$*.o $<
+	$(LD) -m elf_i386 -Ttext 0x1000 -e 0x1000 --oformat binary -o $@ $(B)/guests/test/$*.o
+
+# --- tests ---
+$(B)/unit-tests: $(patsubst %.c,$(B)/obj/%.o,$(UNIT_SRCS) $(LIB_SRCS))
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+test-unit: $(B)/unit-tests
+	$(B)/unit-tests
+test-host: all
+	sh tests/e2e/run.sh $(B)/kvm-vmm $(B)/guests tests/golden
+test-asan: $(B)/asan/kvm-vmm guests
+	sh tests/e2e/run.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden
+test-nested: static guests
+	sh tests/nested/e2e-lane.sh
+test:
+	sh tests/run-all.sh
+
+run: all
+	sh tests/demo.sh $(B)/kvm-vmm $(B)/guests
+
+install: $(B)/kvm-vmm $(REAL_GUESTS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/guests
+	install -m 755 $(B)/kvm-vmm $(DESTDIR)$(BINDIR)/kvm-vmm
+	install -m 644 $(REAL_GUESTS) $(DESTDIR)$(DATADIR)/guests/
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/kvm-vmm
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,21 @@
+/* Reading a guest image file, with every way it can be unusable reported
+ * as one line naming the file. */
+#ifndef MINIKVM_BOOT_IMAGE_H
+#define MINIKVM_BOOT_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct image {
+	const char *path;
+	uint8_t *data;
+	size_t size;
+};
+
+/* 0 on success; -1 after printing why (missing, directory, unreadable,
+ * empty, larger than max_size). */
+int image_read(struct image *img, const char *path, size_t max_size,
+	       const char *limit_reason);
+void image_free(struct image *img);
+
+#endif

@@ -1,0 +1,183 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "vcpu.h"
+
+enum {
+	OPT_TAG = 0x100,
+	OPT_STATS,
+	OPT_STATS_JSON,
+	OPT_TIMEOUT,
+	OPT_DEBUG_IO,
+	OPT_MEM,
+};
+
+static const struct option long_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "tag", no_argument, NULL, OPT_TAG },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "stats-json", required_argument, NULL, OPT_STATS_JSON },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "debug-io", no_argument, NULL, OPT_DEBUG_IO },
+	{ "mem", required_argument, NULL, 'm' },
+	{ NULL, 0, NULL, 0 },
+};
+
+void cli_print_help(void)
+{
+	printf("Usage: kvm-vmm [OPTION]... GUEST.bin [GUEST.bin]...\n"
+	       "Run 16-bit real-mode flat binaries on /dev/kvm, each guest in a VM of\n"
+	       "its own on its own vCPU thread, all at once.\n"
+	       "\n"
+	       "  -m, --mem=SIZE         guest RAM per VM (default 1M; suffixes K, M, G)\n"
+	       "      --tag              prefix each output line with the guest's name\n"
+	       "      --timeout=SECONDS  stop guests still running after SECONDS\n"
+	       "      --stats            print VM exits and timing to stderr at the end\n"
+	       "      --stats-json=FILE  write the same statistics as JSON to FILE\n"
+	       "      --debug-io         log accesses to unclaimed ports to stderr\n"
+	       "  -h, --help             display this help and exit\n"
+	       "  -V, --version          output version information and exit\n"
+	       "\n"
+	       "The first guest reads standard input through its UART and GETCHAR;\n"
+	       "at most %d guests run at once. Guest ABI: docs/guest-abi.md.\n"
+	       "\n"
+	       "Exit status:\n"
+	       "  0        every guest halted or exited with status 0\n"
+	       "  1-119    a guest's EXIT hypercall status (highest of all guests)\n"
+	       "  120      usage error\n"
+	       "  121      bad input file (missing, empty, too large, ...)\n"
+	       "  122      KVM unavailable or missing a needed capability\n"
+	       "  123      guest fault (triple fault, emulation failure, ...)\n"
+	       "  124      a guest was still running at --timeout\n"
+	       "  125      bad hypercall\n"
+	       "  130, 143 stopped by SIGINT or SIGTERM\n",
+	       MAX_GUESTS);
+}
+
+void cli_print_version(void)
+{
+	printf("kvm-vmm (Mini-KVM) %s\n", VMM_VERSION);
+}
+
+int cli_parse_size(const char *text, uint64_t *bytes)
+{
+	char *end;
+	unsigned long long value;
+	unsigned shift = 0;
+
+	if (!text || !*text || *text == '-' || *text == '+')
+		return -1;
+	errno = 0;
+	value = strtoull(text, &end, 10);
+	if (errno || end == text)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: break;
+	}
+	if (*end == 'i' && shift)
+		end++;
+	if ((*end == 'B' || *end == 'b') && shift)
+		end++;
+	if (*end || value > (UINT64_MAX >> shift))
+		return -1;
+	*bytes = (uint64_t)value << shift;
+	return 0;
+}
+
+int cli_parse_seconds(const char *text, uint64_t *ms)
+{
+	char *end;
+	double seconds;
+
+	if (!text || !*text || *text == '-' || *text == '+')
+		return -1;
+	errno = 0;
+	seconds = strtod(text, &end);
+	/* A week is far beyond any sensible run and keeps the product exact. */
+	if (errno || end == text || *end || !(seconds > 0) || seconds > 604800)
+		return -1;
+	*ms = (uint64_t)(seconds * 1000.0 + 0.5);
+	if (*ms == 0)
+		*ms = 1;
+	return 0;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), fmt, arg);
+	err_print("%s", msg);
+	err_print("Try 'kvm-vmm --help' for more information.");
+	return STATUS_USAGE;
+}
+
+int cli_parse(int argc, char **argv, struct options *opts)
+{
+	int c;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->mem_size = DEFAULT_MEM_SIZE;
+	optind = 0; /* glibc: full re-initialisation, so parsing can repeat */
+	opterr = 0; /* errors are reported below in our own words */
+	while ((c = getopt_long(argc, argv, ":hVm:", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			opts->help = true;
+			break;
+		case 'V':
+			opts->version = true;
+			break;
+		case OPT_TAG:
+			opts->tag = true;
+			break;
+		case OPT_STATS:
+			opts->stats = true;
+			break;
+		case OPT_STATS_JSON:
+			opts->stats_json = optarg;
+			break;
+		case OPT_DEBUG_IO:
+			opts->debug_io = true;
+			break;
+		case OPT_TIMEOUT:
+			if (cli_parse_seconds(optarg, &opts->timeout_ms))
+				return usage_error("invalid --timeout '%s': need a positive number of seconds",
+						   optarg);
+			break;
+		case 'm':
+			if (cli_parse_size(optarg, &opts->mem_size) ||
+			    opts->mem_size < MIN_MEM_SIZE || opts->mem_size > MAX_MEM_SIZE ||
+			    opts->mem_size % 4096)
+				return usage_error("invalid --mem '%s': need a multiple of 4K from 64K to 64G",
+						   optarg);
+			break;
+		case ':':
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (opts->help || opts->version)
+		return 0;
+	opts->images = argv + optind;
+	opts->nimages = argc - optind;
+	if (opts->nimages == 0)
+		return usage_error("%s", "no guest image given");
+	if (opts->nimages > MAX_GUESTS) {
+		err_print("%d guests given; at most %d can run at once",
+			  opts->nimages, MAX_GUESTS);
+		return STATUS_BAD_INPUT;
+	}
+	return 0;
+}

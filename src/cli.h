@@ -1,0 +1,37 @@
+/* Command-line options of kvm-vmm. Parsing has no side effects beyond
+ * printing errors, so it is unit-tested without /dev/kvm. */
+#ifndef MINIKVM_CLI_H
+#define MINIKVM_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define VMM_VERSION "0.1.0"
+#define MAX_GUESTS 64
+#define DEFAULT_MEM_SIZE (1u << 20)
+#define MIN_MEM_SIZE (64u << 10)
+#define MAX_MEM_SIZE (64ull << 30)
+
+struct options {
+	bool help;
+	bool version;
+	bool tag;
+	bool stats;
+	bool debug_io;
+	const char *stats_json;
+	uint64_t timeout_ms; /* 0: no timeout */
+	uint64_t mem_size;
+	char **images;
+	int nimages;
+};
+
+/* 0 on success, otherwise an exit status after printing one error line. */
+int cli_parse(int argc, char **argv, struct options *opts);
+/* "64K", "1M", "2G" or bytes; 0 on success. */
+int cli_parse_size(const char *text, uint64_t *bytes);
+/* Seconds, decimals allowed ("2", "0.5"); 0 on success. */
+int cli_parse_seconds(const char *text, uint64_t *ms);
+void cli_print_help(void);
+void cli_print_version(void);
+
+#endif

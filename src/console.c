@@ -1,0 +1,139 @@
+#include "console.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+static void write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return; /* a closed stdout must not stop the guest */
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+void console_out_init(struct console_out *out, int fd, const char *tag,
+		      pthread_mutex_t *lock)
+{
+	memset(out, 0, sizeof(*out));
+	out->fd = fd;
+	out->tag = tag;
+	out->lock = lock;
+}
+
+static void emit_tagged_line(struct console_out *out)
+{
+	char buf[sizeof(out->line) + 256];
+	size_t tag_len = strlen(out->tag);
+	size_t n = 0;
+
+	if (tag_len > 200)
+		tag_len = 200;
+	buf[n++] = '[';
+	memcpy(buf + n, out->tag, tag_len);
+	n += tag_len;
+	buf[n++] = ']';
+	buf[n++] = ' ';
+	memcpy(buf + n, out->line, out->line_len);
+	n += out->line_len;
+	if (n == 0 || buf[n - 1] != '\n')
+		buf[n++] = '\n';
+	if (out->lock)
+		pthread_mutex_lock(out->lock);
+	write_all(out->fd, buf, n);
+	if (out->lock)
+		pthread_mutex_unlock(out->lock);
+	out->line_len = 0;
+}
+
+void console_out_write(struct console_out *out, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	out->bytes += len;
+	if (!out->tag) {
+		write_all(out->fd, buf, len);
+		return;
+	}
+	for (size_t i = 0; i < len; i++) {
+		out->line[out->line_len++] = p[i];
+		if (p[i] == '\n' || out->line_len == sizeof(out->line))
+			emit_tagged_line(out);
+	}
+}
+
+void console_out_flush(struct console_out *out)
+{
+	if (out->tag && out->line_len > 0)
+		emit_tagged_line(out);
+}
+
+void console_in_init(struct console_in *in, int fd, const volatile bool *cancel)
+{
+	memset(in, 0, sizeof(*in));
+	in->fd = fd;
+	in->eof = fd < 0;
+	in->cancel = cancel;
+}
+
+bool console_in_closed(const struct console_in *in)
+{
+	return in->eof && in->pos == in->len;
+}
+
+/* Waits at most timeout_ms for input; -1 waits in slices so cancel is seen. */
+static void refill(struct console_in *in, int timeout_ms)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = in->fd, .events = POLLIN };
+		int slice = (timeout_ms < 0 || timeout_ms > 100) ? 100 : timeout_ms;
+		int ready = poll(&pfd, 1, slice);
+
+		if (ready > 0) {
+			ssize_t n = read(in->fd, in->buf, sizeof(in->buf));
+
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n <= 0) {
+				in->eof = true;
+				return;
+			}
+			in->pos = 0;
+			in->len = (size_t)n;
+			return;
+		}
+		if (ready < 0 && errno != EINTR) {
+			in->eof = true;
+			return;
+		}
+		if (in->cancel && *in->cancel)
+			return;
+		if (timeout_ms >= 0) {
+			timeout_ms -= slice;
+			if (timeout_ms <= 0)
+				return;
+		}
+	}
+}
+
+int console_in_getc(struct console_in *in, uint8_t *byte, int timeout_ms)
+{
+	if (in->pos == in->len && !in->eof)
+		refill(in, timeout_ms);
+	if (in->pos < in->len) {
+		*byte = in->buf[in->pos++];
+		return 1;
+	}
+	if (in->eof || (in->cancel && *in->cancel))
+		return -1;
+	return 0;
+}

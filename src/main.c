@@ -1,0 +1,217 @@
+/* kvm-vmm: runs each guest image in a VM of its own, all at once, and
+ * reports how they ended. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "boot/realmode.h"
+#include "cli.h"
+#include "err.h"
+#include "guest.h"
+#include "stats.h"
+#include "vm.h"
+
+static void name_guests(struct guest *guests, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char path[4096];
+		const char *base;
+		bool unique = true;
+
+		snprintf(path, sizeof(path), "%s", guests[i].image.path);
+		base = basename(path);
+		for (int j = 0; j < n; j++)
+			if (j != i && strcmp(guests[i].image.path, guests[j].image.path) == 0)
+				unique = false;
+		if (unique)
+			snprintf(guests[i].name, sizeof(guests[i].name), "%.50s", base);
+		else
+			snprintf(guests[i].name, sizeof(guests[i].name), "%.50s#%d", base, i);
+	}
+}
+
+static int open_kvm(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			err_print("/dev/kvm: not present; this host has no KVM (load kvm-intel or kvm-amd, or enable virtualization)");
+		else
+			err_print("/dev/kvm:");
+		return -1;
+	}
+	if (kvm_check_host(fd) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static uint64_t ns_until(uint64_t deadline_ns)
+{
+	uint64_t now = now_ns();
+
+	return deadline_ns > now ? deadline_ns - now : 0;
+}
+
+/* Sleeps until every guest has finished, a stop signal, or the timeout;
+ * returns the signal that stopped the run, or 0. */
+static int wait_for_guests(struct guest *guests, int n, uint64_t timeout_ms,
+			   const sigset_t *wake)
+{
+	uint64_t deadline = timeout_ms ? now_ns() + timeout_ms * 1000000u : 0;
+	int stop_signal = 0;
+	bool timed_out = false;
+
+	for (;;) {
+		int running = 0;
+
+		for (int i = 0; i < n; i++)
+			if (!__atomic_load_n(&guests[i].finished, __ATOMIC_SEQ_CST))
+				running++;
+		if (running == 0)
+			return stop_signal;
+
+		struct timespec ts = { 1, 0 };
+
+		if (deadline && !timed_out && !stop_signal) {
+			uint64_t left = ns_until(deadline);
+
+			ts.tv_sec = (time_t)(left / 1000000000u);
+			ts.tv_nsec = (long)(left % 1000000000u);
+		}
+		int sig = sigtimedwait(wake, NULL, &ts);
+
+		if (sig == SIGINT || sig == SIGTERM) {
+			stop_signal = sig;
+			for (int i = 0; i < n; i++)
+				guest_cancel(&guests[i], STATUS_SIGNAL_BASE + sig);
+		} else if (sig < 0 && errno == EAGAIN && deadline && !timed_out &&
+			   !stop_signal && ns_until(deadline) == 0) {
+			timed_out = true;
+			for (int i = 0; i < n; i++)
+				guest_cancel(&guests[i], STATUS_TIMEOUT);
+		}
+	}
+}
+
+static void report(const struct options *opts, struct guest *guests, int n,
+		   uint64_t wall_ns)
+{
+	struct stats_entry entries[MAX_GUESTS];
+
+	if (!opts->stats && !opts->stats_json)
+		return;
+	for (int i = 0; i < n; i++)
+		entries[i] = (struct stats_entry){
+			.name = guests[i].name,
+			.outcome = guests[i].vcpu.outcome,
+			.stats = &guests[i].stats,
+		};
+	if (opts->stats)
+		stats_print_text(stderr, entries, n, wall_ns);
+	if (opts->stats_json)
+		stats_write_json(opts->stats_json, entries, n, wall_ns);
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t t_start = now_ns();
+	struct options opts;
+	pthread_mutex_t stdout_lock = PTHREAD_MUTEX_INITIALIZER;
+	int status = cli_parse(argc, argv, &opts);
+
+	if (status)
+		return status;
+	if (opts.help) {
+		cli_print_help();
+		return 0;
+	}
+	if (opts.version) {
+		cli_print_version();
+		return 0;
+	}
+
+	struct guest *guests = calloc((size_t)opts.nimages, sizeof(*guests));
+
+	if (!guests)
+		return throw_err(STATUS_BAD_INPUT, "out of memory");
+	/* Every image is checked before any guest starts: bad input never
+	 * leaves half a run behind. */
+	for (int i = 0; i < opts.nimages; i++) {
+		if (image_read(&guests[i].image, opts.images[i],
+			       realmode_max_image(opts.mem_size),
+			       "of guest memory above the load address 0x1000") < 0) {
+			status = STATUS_BAD_INPUT;
+			goto out;
+		}
+	}
+	name_guests(guests, opts.nimages);
+
+	sigset_t blocked;
+
+	/* Only the main thread takes SIGINT/SIGTERM (and the guests' "done"
+	 * SIGUSR2), synchronously; vCPU threads unblock only SIGUSR1. */
+	sigemptyset(&blocked);
+	sigaddset(&blocked, SIGINT);
+	sigaddset(&blocked, SIGTERM);
+	sigaddset(&blocked, SIGUSR1);
+	sigaddset(&blocked, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &blocked, NULL);
+	sigdelset(&blocked, SIGUSR1);
+	signal(SIGPIPE, SIG_IGN);
+	if (guest_install_kick_handler() < 0) {
+		status = throw_err(STATUS_GUEST_FAULT, "sigaction:");
+		goto out;
+	}
+
+	uint64_t t_kvm = now_ns();
+	int kvm_fd = open_kvm();
+
+	if (kvm_fd < 0) {
+		status = STATUS_NO_KVM;
+		goto out;
+	}
+	for (int i = 0; i < opts.nimages; i++) {
+		struct guest *g = &guests[i];
+
+		g->index = i;
+		g->opts = &opts;
+		g->kvm_fd = kvm_fd;
+		g->kvm_opened_ns = t_kvm;
+		g->input_fd = i == 0 ? STDIN_FILENO : -1;
+		g->stdout_lock = &stdout_lock;
+		if (pthread_create(&g->thread, NULL, guest_thread, g) != 0) {
+			err_print("%s: cannot start a vCPU thread", g->name);
+			g->finished = true;
+			g->status = STATUS_GUEST_FAULT;
+			continue;
+		}
+		g->started = true;
+	}
+
+	int stop_signal = wait_for_guests(guests, opts.nimages, opts.timeout_ms, &blocked);
+
+	for (int i = 0; i < opts.nimages; i++) {
+		if (guests[i].started)
+			pthread_join(guests[i].thread, NULL);
+		if (guests[i].status > status)
+			status = guests[i].status;
+	}
+	close(kvm_fd);
+	report(&opts, guests, opts.nimages, now_ns() - t_start);
+	if (stop_signal)
+		status = STATUS_SIGNAL_BASE + stop_signal;
+out:
+	for (int i = 0; i < opts.nimages; i++)
+		image_free(&guests[i].image);
+	free(guests);
+	return status;
+}

@@ -1,0 +1,292 @@
+#include "vcpu.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "err.h"
+
+int vcpu_create(struct vcpu *v, struct vm *vm, int kvm_fd, int id)
+{
+	int mmap_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+
+	v->vm = vm;
+	v->run = MAP_FAILED;
+	if (mmap_size < (int)sizeof(struct kvm_run))
+		return throw_err(-1, "KVM_GET_VCPU_MMAP_SIZE:");
+	v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, id);
+	if (v->fd < 0)
+		return throw_err(-1, "KVM_CREATE_VCPU:");
+	v->run_size = (size_t)mmap_size;
+	v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      v->fd, 0);
+	if (v->run == MAP_FAILED) {
+		err_print("mmap of the vCPU run area:");
+		close(v->fd);
+		v->fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+void vcpu_destroy(struct vcpu *v)
+{
+	if (v->run != MAP_FAILED && v->run)
+		munmap(v->run, v->run_size);
+	v->run = NULL;
+	if (v->fd >= 0)
+		close(v->fd);
+	v->fd = -1;
+}
+
+int vcpu_get_regs(struct vcpu *v, struct kvm_regs *regs)
+{
+	return ioctl(v->fd, KVM_GET_REGS, regs);
+}
+
+int vcpu_set_regs(struct vcpu *v, const struct kvm_regs *regs)
+{
+	return ioctl(v->fd, KVM_SET_REGS, regs);
+}
+
+int vcpu_get_sregs(struct vcpu *v, struct kvm_sregs *sregs)
+{
+	return ioctl(v->fd, KVM_GET_SREGS, sregs);
+}
+
+int vcpu_set_sregs(struct vcpu *v, const struct kvm_sregs *sregs)
+{
+	return ioctl(v->fd, KVM_SET_SREGS, sregs);
+}
+
+void vcpu_cancel(struct vcpu *v, int status)
+{
+	__atomic_store_n(&v->cancel_status, status, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&v->cancel, true, __ATOMIC_SEQ_CST);
+	if (v->run && v->run != MAP_FAILED)
+		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+}
+
+void vcpu_format_regs(struct vcpu *v, char *buf, size_t size)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+	int n;
+
+	if (vcpu_get_regs(v, &r) < 0 || vcpu_get_sregs(v, &s) < 0) {
+		snprintf(buf, size, "  (registers unavailable: %s)\n", strerror(errno));
+		return;
+	}
+	n = snprintf(buf, size,
+		     "  rip %016llx  rsp %016llx  rflags %016llx\n"
+		     "  rax %016llx  rbx %016llx  rcx %016llx  rdx %016llx\n"
+		     "  rsi %016llx  rdi %016llx  rbp %016llx\n"
+		     "  r8  %016llx  r9  %016llx  r10 %016llx  r11 %016llx\n"
+		     "  r12 %016llx  r13 %016llx  r14 %016llx  r15 %016llx\n",
+		     r.rip, r.rsp, r.rflags, r.rax, r.rbx, r.rcx, r.rdx, r.rsi,
+		     r.rdi, r.rbp, r.r8, r.r9, r.r10, r.r11, r.r12, r.r13, r.r14,
+		     r.r15);
+	if (n < 0 || (size_t)n >= size)
+		return;
+	snprintf(buf + n, size - (size_t)n,
+		 "  cs %04x (base %08llx)  ds %04x  es %04x  ss %04x  fs %04x  gs %04x\n"
+		 "  cr0 %08llx  cr2 %016llx  cr3 %016llx  cr4 %08llx  efer %llx\n",
+		 s.cs.selector, s.cs.base, s.ds.selector, s.es.selector,
+		 s.ss.selector, s.fs.selector, s.gs.selector, s.cr0, s.cr2,
+		 s.cr3, s.cr4, s.efer);
+}
+
+static void end_run(struct vcpu *v, int status, const char *outcome,
+		    bool with_regs, const char *fmt, va_list ap)
+{
+	v->stopped = true;
+	v->status = status;
+	snprintf(v->outcome, sizeof(v->outcome), "%s", outcome);
+	if (!fmt)
+		return;
+
+	char msg[2048];
+	int n = snprintf(msg, sizeof(msg), "kvm-vmm: %s: ", v->name);
+
+	n += vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	if (n < (int)sizeof(msg) - 1)
+		msg[n++] = '\n';
+	if (with_regs && n < (int)sizeof(msg))
+		vcpu_format_regs(v, msg + n, sizeof(msg) - (size_t)n);
+	/* One write, so a report is never split by another guest's. */
+	if (write(STDERR_FILENO, msg, strlen(msg)) < 0)
+		return;
+}
+
+void vcpu_stop(struct vcpu *v, int status, const char *outcome, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	end_run(v, status, outcome, false, fmt, ap);
+	va_end(ap);
+}
+
+void vcpu_fault(struct vcpu *v, int status, const char *outcome, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	end_run(v, status, outcome, true, fmt, ap);
+	va_end(ap);
+}
+
+static void log_unclaimed(struct vcpu *v, const char *space, uint64_t addr,
+			  const void *data, uint32_t len, bool is_write)
+{
+	uint64_t value = 0;
+
+	memcpy(&value, data, len < sizeof(value) ? len : sizeof(value));
+	err_print("%s: unclaimed %s %s 0x%llx, %u byte%s, value 0x%llx", v->name,
+		  space, is_write ? "write" : "read", (unsigned long long)addr,
+		  len, len == 1 ? "" : "s", (unsigned long long)value);
+}
+
+static void handle_io(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	bool is_write = run->io.direction == KVM_EXIT_IO_OUT;
+	uint64_t bytes = (uint64_t)run->io.size * run->io.count;
+
+	if (run->io.data_offset > v->run_size || bytes > v->run_size - run->io.data_offset) {
+		vcpu_fault(v, STATUS_GUEST_FAULT, "bad exit",
+			   "KVM reported port I/O data outside the run area");
+		return;
+	}
+	for (uint32_t i = 0; i < run->io.count && !v->stopped; i++) {
+		uint8_t *data = (uint8_t *)run + run->io.data_offset + i * run->io.size;
+
+		stats_count_port(v->stats, run->io.port, is_write);
+		if (!bus_access(&v->vm->pio, v, run->io.port, data, run->io.size,
+				is_write) && v->debug_io)
+			log_unclaimed(v, "port", run->io.port, data, run->io.size, is_write);
+	}
+}
+
+static void handle_mmio(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	uint32_t len = run->mmio.len;
+
+	if (len > sizeof(run->mmio.data)) {
+		vcpu_fault(v, STATUS_GUEST_FAULT, "bad exit",
+			   "KVM reported an MMIO access of %u bytes", len);
+		return;
+	}
+	if (!bus_access(&v->vm->mmio, v, run->mmio.phys_addr, run->mmio.data,
+			len, run->mmio.is_write) && v->debug_io)
+		log_unclaimed(v, "MMIO", run->mmio.phys_addr, run->mmio.data, len,
+			      run->mmio.is_write);
+}
+
+static const char *internal_error_name(uint32_t suberror)
+{
+	switch (suberror) {
+	case KVM_INTERNAL_ERROR_EMULATION:
+		return "emulation failure";
+	case KVM_INTERNAL_ERROR_SIMUL_EX:
+		return "exception while delivering an exception";
+	case KVM_INTERNAL_ERROR_DELIVERY_EV:
+		return "event delivery failed";
+	case KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON:
+		return "unexpected exit reason";
+	default:
+		return "unknown internal error";
+	}
+}
+
+static void handle_internal_error(struct vcpu *v)
+{
+	const struct kvm_run *run = v->run;
+	char data[160] = "";
+	int n = 0;
+	uint32_t ndata = run->internal.ndata;
+
+	if (ndata > 16)
+		ndata = 16;
+	for (uint32_t i = 0; i < ndata && n < (int)sizeof(data) - 20; i++)
+		n += snprintf(data + n, sizeof(data) - (size_t)n, " %llx",
+			      (unsigned long long)run->internal.data[i]);
+	vcpu_fault(v, STATUS_GUEST_FAULT, "emulation failure",
+		   "KVM internal error: %s (KVM_EXIT_INTERNAL_ERROR, suberror %u)%s%s",
+		   internal_error_name(run->internal.suberror),
+		   run->internal.suberror, ndata ? ", data" : "", data);
+}
+
+static void handle_cancel(struct vcpu *v)
+{
+	int status = __atomic_load_n(&v->cancel_status, __ATOMIC_SEQ_CST);
+
+	if (status == STATUS_TIMEOUT)
+		vcpu_fault(v, status, "timeout",
+			   "timeout: still running when --timeout expired; stopped at");
+	else if (status > STATUS_SIGNAL_BASE)
+		vcpu_stop(v, status, "interrupted", NULL);
+	else
+		vcpu_stop(v, status, "stopped", NULL);
+}
+
+static void handle_exit(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		handle_io(v);
+		break;
+	case KVM_EXIT_MMIO:
+		handle_mmio(v);
+		break;
+	case KVM_EXIT_HLT:
+		vcpu_stop(v, STATUS_OK, "halted", NULL);
+		break;
+	case KVM_EXIT_SHUTDOWN:
+		vcpu_fault(v, STATUS_GUEST_FAULT, "triple fault",
+			   "guest shut down (triple fault, KVM_EXIT_SHUTDOWN)");
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		handle_internal_error(v);
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		vcpu_fault(v, STATUS_GUEST_FAULT, "entry failure",
+			   "VM entry failed (KVM_EXIT_FAIL_ENTRY, hardware reason 0x%llx)",
+			   (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		break;
+	default:
+		vcpu_fault(v, STATUS_GUEST_FAULT, "unhandled exit",
+			   "unhandled VM exit %s (%u)",
+			   stats_reason_name(run->exit_reason), run->exit_reason);
+		break;
+	}
+}
+
+int vcpu_run(struct vcpu *v)
+{
+	while (!v->stopped) {
+		if (__atomic_load_n(&v->cancel, __ATOMIC_SEQ_CST)) {
+			handle_cancel(v);
+			break;
+		}
+		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN) {
+				stats_count_exit(v->stats, KVM_EXIT_INTR);
+				continue;
+			}
+			vcpu_fault(v, STATUS_GUEST_FAULT, "KVM_RUN failed",
+				   "KVM_RUN: %s", strerror(errno));
+			break;
+		}
+		stats_count_exit(v->stats, v->run->exit_reason);
+		handle_exit(v);
+	}
+	return v->status;
+}

@@ -1,0 +1,100 @@
+#include "vm.h"
+
+#include <errno.h>
+#include <linux/kvm.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "err.h"
+
+/* Where KVM may put the three pages it needs for real mode on Intel hosts
+ * without unrestricted guest; above any RAM a real-mode guest can have. */
+#define KVM_TSS_ADDR 0xfffbd000u
+
+static const struct {
+	int cap;
+	const char *name;
+	const char *why;
+} required_caps[] = {
+	{ KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY", "guest RAM" },
+	{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT",
+	  "stopping a running vCPU (timeouts, Ctrl-C)" },
+};
+
+int kvm_check_host(int kvm_fd)
+{
+	int version = ioctl(kvm_fd, KVM_GET_API_VERSION, 0);
+
+	if (version != KVM_API_VERSION)
+		return throw_err(-1, "/dev/kvm: KVM API version %d, need %d",
+				 version, KVM_API_VERSION);
+	for (size_t i = 0; i < sizeof(required_caps) / sizeof(required_caps[0]); i++)
+		if (ioctl(kvm_fd, KVM_CHECK_EXTENSION, required_caps[i].cap) <= 0)
+			return throw_err(-1,
+					 "/dev/kvm: this host's KVM lacks %s, needed for %s",
+					 required_caps[i].name, required_caps[i].why);
+	return 0;
+}
+
+int vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->mem = MAP_FAILED;
+	vm->vm_fd = -1;
+	bus_init(&vm->pio);
+	bus_init(&vm->mmio);
+
+	vm->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0)
+		return throw_err(-1, "KVM_CREATE_VM:");
+	if (ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_TSS_ADDR) > 0 &&
+	    ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_ADDR) < 0) {
+		err_print("KVM_SET_TSS_ADDR:");
+		goto fail;
+	}
+
+	/* MAP_NORESERVE: untouched guest pages cost the host nothing. */
+	vm->mem = mmap(NULL, mem_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->mem == MAP_FAILED) {
+		err_print("cannot map %llu bytes of guest memory:",
+			  (unsigned long long)mem_size);
+		goto fail;
+	}
+	vm->mem_size = mem_size;
+
+	struct kvm_userspace_memory_region region = {
+		.slot = 0,
+		.guest_phys_addr = 0,
+		.memory_size = mem_size,
+		.userspace_addr = (uintptr_t)vm->mem,
+	};
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		err_print("KVM_SET_USER_MEMORY_REGION:");
+		goto fail;
+	}
+	return 0;
+fail:
+	vm_destroy(vm);
+	return -1;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	if (vm->mem != MAP_FAILED && vm->mem)
+		munmap(vm->mem, vm->mem_size);
+	vm->mem = NULL;
+	vm->mem_size = 0;
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	vm->vm_fd = -1;
+}
+
+void *vm_guest_ptr(const struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	if (len > vm->mem_size || gpa > vm->mem_size - len)
+		return NULL;
+	return vm->mem + gpa;
+}

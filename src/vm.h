@@ -1,0 +1,30 @@
+/* A VM: its KVM file descriptor, its guest RAM and its two buses. Every
+ * access the VMM makes to guest memory goes through vm_guest_ptr(), which
+ * refuses any range not wholly inside this VM's RAM. */
+#ifndef MINIKVM_VM_H
+#define MINIKVM_VM_H
+
+#include <stdint.h>
+
+#include "bus.h"
+
+struct vm {
+	int vm_fd;
+	uint8_t *mem;
+	uint64_t mem_size;
+	struct bus pio;
+	struct bus mmio;
+};
+
+/* Checks the host KVM once per process: API version and the capabilities
+ * the VMM relies on. Returns 0, or -1 after saying what is missing. */
+int kvm_check_host(int kvm_fd);
+
+int vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size);
+void vm_destroy(struct vm *vm);
+
+/* Host pointer to guest-physical [gpa, gpa + len), or NULL when any byte of
+ * it lies outside guest RAM (wrap-around included). len 0 is valid. */
+void *vm_guest_ptr(const struct vm *vm, uint64_t gpa, uint64_t len);
+
+#endif
