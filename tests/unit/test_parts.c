@@ -1,0 +1,146 @@
+/* The bus, the console, option parsing and image loading. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../src/boot/image.h"
+#include "../../src/bus.h"
+#include "../../src/cli.h"
+#include "../../src/console.h"
+#include "../../src/vcpu.h"
+#include "harness.h"
+
+static uint64_t last_offset;
+static void record_io(void *opaque, struct vcpu *vcpu, uint64_t offset,
+		      void *data, uint32_t len, bool is_write)
+{
+	(void)opaque;
+	(void)vcpu;
+	last_offset = offset;
+	if (!is_write)
+		memset(data, 0x42, len);
+}
+
+TEST(bus_claims_and_unclaimed_reads)
+{
+	struct bus bus;
+	uint32_t value = 0;
+
+	bus_init(&bus);
+	CHECK(bus_register(&bus, 0x3f8, 8, record_io, NULL, "a") == 0);
+	CHECK(bus_register(&bus, 0x3ff, 1, record_io, NULL, "overlap") < 0);
+	CHECK(bus_register(&bus, 0x3f0, 9, record_io, NULL, "overlap") < 0);
+	CHECK(bus_register(&bus, 0x3f0, 8, record_io, NULL, "below") == 0);
+	CHECK(bus_register(&bus, 0x10, 0, record_io, NULL, "empty") < 0);
+	CHECK(bus_register(&bus, UINT64_MAX, 2, record_io, NULL, "wraps") < 0);
+	CHECK(bus_access(&bus, NULL, 0x3fd, &value, 1, false));
+	CHECK_EQ(last_offset, 5);
+	CHECK_EQ(value, 0x42);
+	value = 0;
+	CHECK(!bus_access(&bus, NULL, 0x2f8, &value, 4, false));
+	CHECK_EQ(value, 0xffffffffu);
+}
+
+TEST(console_tags_whole_lines)
+{
+	struct test_pipe p = test_pipe_open();
+	struct console_out out;
+	char buf[128];
+
+	console_out_init(&out, p.wr, "g1", NULL);
+	console_out_write(&out, "ab", 2);
+	CHECK(test_pipe_drain(&p, buf, sizeof(buf)) == 0);
+	console_out_write(&out, "c\nd", 3);
+	test_pipe_drain(&p, buf, sizeof(buf));
+	CHECK(strcmp(buf, "[g1] abc\n") == 0);
+	console_out_flush(&out);
+	test_pipe_drain(&p, buf, sizeof(buf));
+	CHECK(strcmp(buf, "[g1] d\n") == 0);
+	CHECK_EQ(out.bytes, 5);
+	test_pipe_close(&p);
+}
+
+static int parse(struct options *o, const char *const *args)
+{
+	char *argv[16];
+	int argc = 0;
+
+	for (; args[argc]; argc++)
+		argv[argc] = (char *)args[argc];
+	argv[argc] = NULL;
+	return cli_parse(argc, argv, o);
+}
+
+TEST(cli_options)
+{
+	struct options o;
+
+	CHECK(parse(&o, (const char *[]){ "kvm-vmm", "--tag", "--stats", "--timeout", "1.5",
+					  "-m", "2M", "a.bin", "b.bin", NULL }) == 0);
+	CHECK(o.tag && o.stats);
+	CHECK_EQ(o.timeout_ms, 1500);
+	CHECK_EQ(o.mem_size, 2u << 20);
+	CHECK_EQ(o.nimages, 2);
+	CHECK(strcmp(o.images[1], "b.bin") == 0);
+	CHECK(parse(&o, (const char *[]){ "kvm-vmm", "--help", NULL }) == 0 && o.help);
+	CHECK(parse(&o, (const char *[]){ "kvm-vmm", "--bogus", "a", NULL }) == STATUS_USAGE);
+	CHECK(parse(&o, (const char *[]){ "kvm-vmm", NULL }) == STATUS_USAGE);
+	CHECK(parse(&o, (const char *[]){ "kvm-vmm", "a", "--timeout", NULL }) == STATUS_USAGE);
+	CHECK(parse(&o, (const char *[]){ "kvm-vmm", "--timeout=0", "a", NULL }) == STATUS_USAGE);
+	CHECK(parse(&o, (const char *[]){ "kvm-vmm", "--timeout=-1", "a", NULL }) == STATUS_USAGE);
+	CHECK(parse(&o, (const char *[]){ "kvm-vmm", "--mem=1000", "a", NULL }) == STATUS_USAGE);
+	CHECK(parse(&o, (const char *[]){ "kvm-vmm", "--mem=1X", "a", NULL }) == STATUS_USAGE);
+
+	const char *many[MAX_GUESTS + 3] = { "kvm-vmm" };
+
+	for (int i = 1; i <= MAX_GUESTS + 1; i++)
+		many[i] = "g.bin";
+	CHECK(parse(&o, many) == STATUS_BAD_INPUT);
+}
+
+TEST(cli_sizes_and_seconds)
+{
+	uint64_t v;
+
+	CHECK(cli_parse_size("64K", &v) == 0 && v == 65536);
+	CHECK(cli_parse_size("1MiB", &v) == 0 && v == 1048576);
+	CHECK(cli_parse_size("3g", &v) == 0 && v == 3ull << 30);
+	CHECK(cli_parse_size("", &v) < 0);
+	CHECK(cli_parse_size("-1", &v) < 0);
+	CHECK(cli_parse_size("99999999999999999999", &v) < 0);
+	CHECK(cli_parse_size("17179869184G", &v) < 0);
+	CHECK(cli_parse_seconds("0.25", &v) == 0 && v == 250);
+	CHECK(cli_parse_seconds("abc", &v) < 0);
+	CHECK(cli_parse_seconds("nan", &v) < 0);
+	CHECK(cli_parse_seconds("1e9", &v) < 0);
+}
+
+TEST(image_read_rejects_bad_files)
+{
+	char dir[] = "/tmp/minikvm-unit-XXXXXX";
+	char path[64];
+	struct image img;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/missing.bin", dir);
+	CHECK(image_read(&img, path, 100, "limit") < 0);
+	CHECK(image_read(&img, dir, 100, "limit") < 0);
+	snprintf(path, sizeof(path), "%s/empty.bin", dir);
+	close(open(path, O_CREAT | O_WRONLY, 0644));
+	CHECK(image_read(&img, path, 100, "limit") < 0);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/ok.bin", dir);
+	int fd = open(path, O_CREAT | O_WRONLY, 0644);
+
+	CHECK(write(fd, "\xf4\x90", 2) == 2);
+	close(fd);
+	CHECK(image_read(&img, path, 1, "limit") < 0);
+	CHECK(image_read(&img, path, 2, "limit") == 0);
+	CHECK_EQ(img.size, 2);
+	CHECK_EQ(img.data[0], 0xf4);
+	image_free(&img);
+	unlink(path);
+	rmdir(dir);
+}
