@@ -24,6 +24,8 @@ REAL_GUESTS := $(patsubst guests/real/%.S,$(B)/guests/%.bin,$(wildcard guests/re
 TEST_GUESTS := $(patsubst guests/test/%.S,$(B)/guests/test/%.bin,$(wildcard guests/test/*.S))
 GUESTS := $(REAL_GUESTS) $(TEST_GUESTS)
 
+
+.PHONY: clean-clang
 .PHONY: all guests test test-unit test-host test-asan test-nested run install uninstall clean static asan
 all: $(B)/kvm-vmm guests
 guests: $(GUESTS)
@@ -69,7 +71,7 @@ test-host: all
 test-asan: $(B)/asan/kvm-vmm guests
 	sh tests/e2e/run.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden
 test-nested: static guests
-	sh tests/nested/e2e-lane.sh
+	sh tests/e2e/nested.sh $(B)/static/kvm-vmm $(B)/guests tests/golden
 test:
 	sh tests/run-all.sh
 
@@ -86,5 +88,7 @@ uninstall:
 
 clean:
 	rm -rf $(B)
+clean-clang:
+	rm -rf build/clang
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,202 @@
+#!/bin/sh
+# End-to-end tests of kvm-vmm: every guest against its golden output, exit
+# statuses, exit counts, parallel runs, isolation, bad input and faulting
+# guests. POSIX sh only: the same file runs on the host and, under busybox,
+# inside the nested SVM lane.
+#
+# usage: run.sh VMM GUEST_DIR GOLDEN_DIR
+set -u
+VMM=$1
+G=$2
+GOLD=$3
+T=$(mktemp -d "${TMPDIR:-/tmp}/minikvm-e2e.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+PASS=0
+FAIL=0
+
+[ -c /dev/kvm ] || { echo "e2e: /dev/kvm is missing: these tests need KVM" >&2; exit 1; }
+[ -x "$VMM" ] || { echo "e2e: $VMM is not an executable" >&2; exit 1; }
+
+ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
+bad() {
+	FAIL=$((FAIL + 1)); echo "FAIL $1: $2"
+	for f in "$T/out" "$T/err"; do
+		[ -s "$f" ] && { echo "  --- $(basename "$f"):"; head -n 20 "$f" | sed 's/^/  | /'; }
+	done
+	return 0
+}
+
+# vmm ARGS...: runs the VMM with stdin from $IN (default /dev/null);
+# stdout -> $T/out, stderr -> $T/err, status -> $RC.
+vmm() {
+	"$VMM" "$@" <"${IN:-/dev/null}" >"$T/out" 2>"$T/err"
+	RC=$?
+}
+
+# total_exits: the "exits" of the "total" object in $T/stats.json.
+total_exits() {
+	sed -n 's/.*"total": {"exits": \([0-9]*\).*/\1/p' "$T/stats.json"
+}
+
+# expect NAME STATUS GOLDEN_FILE: status and exact stdout.
+expect() {
+	if [ "$RC" -ne "$2" ]; then bad "$1" "status $RC, expected $2"
+	elif ! cmp -s "$T/out" "$3"; then bad "$1" "stdout differs from $3"; diff "$3" "$T/out" | head -n 10
+	else ok "$1"; fi
+}
+
+# expect_err NAME STATUS PATTERN: status, and one stderr line matching PATTERN.
+expect_err() {
+	if [ "$RC" -ne "$2" ]; then bad "$1" "status $RC, expected $2"
+	elif ! grep -q -- "$3" "$T/err"; then bad "$1" "stderr lacks '$3'"
+	else ok "$1"; fi
+}
+
+# --- every guest against its golden transcript ---
+for g in hello counter multiplication multiplication-puts fibonacci; do
+	vmm "$G/$g.bin"
+	expect "$g output" 0 "$GOLD/$g.out"
+done
+vmm "$G/minimal.bin"
+expect "minimal output" 0 /dev/null
+[ "$(wc -c <"$G/minimal.bin")" -eq 1 ] && ok "minimal is one byte" || bad "minimal is one byte" "size $(wc -c <"$G/minimal.bin")"
+
+# --- exit counts where they are deterministic ---
+# exits NAME GUEST EXPECTED: total VM exits of one run, from --stats-json.
+exits() {
+	vmm --stats-json "$T/stats.json" "$G/$2.bin"
+	n=$(total_exits)
+	if [ "$RC" -ne 0 ] || [ "$n" != "$3" ]; then bad "$1" "status $RC, $n exits, expected $3"
+	else ok "$1 ($n)"; fi
+}
+bytes() { wc -c <"$GOLD/$1.out" | tr -d ' '; }
+exits "minimal exits" minimal 1
+# UART guests poll LSR once per byte, then write THR: two exits a byte, plus HLT.
+exits "hello exits" hello $(($(bytes hello) * 2 + 1))
+exits "counter exits" counter $(($(bytes counter) * 2 + 1))
+# One PUTCHAR exit a byte, plus HLT; with PUTS, one exit for the whole table.
+exits "multiplication exits" multiplication $(($(bytes multiplication) + 1))
+exits "multiplication-puts exits" multiplication-puts 2
+
+# --- matrix: C = A x B computed here, independently of the guest ---
+awk 'NR <= 8 { for (j = 1; j <= 8; j++) A[NR, j] = $j }
+     NR > 8  { for (j = 1; j <= 8; j++) B[NR - 8, j] = $j }
+     END { for (i = 1; i <= 8; i++) { line = "";
+             for (j = 1; j <= 8; j++) { s = 0; for (k = 1; k <= 8; k++) s += A[i, k] * B[k, j];
+               line = line (j > 1 ? " " : "") s }
+             print line } }' "$GOLD/matrix-ab.txt" >"$T/matrix.expected"
+vmm "$G/matrix.bin"
+expect "matrix product" 0 "$T/matrix.expected"
+grep -q '[1-9]' "$T/matrix.expected" && ok "matrix expectation is not all zeros" || bad "matrix expectation" "all zeros"
+
+# --- hypercalls and input ---
+vmm "$G/hctest.bin"
+expect "hctest, stdin at EOF" 0 "$GOLD/hctest-eof.out"
+printf 'ab' >"$T/in"
+IN=$T/in vmm "$G/hctest.bin"
+expect "hctest, stdin 'ab'" 0 "$GOLD/hctest-ab.out"
+vmm --debug-io "$G/hctest.bin"
+expect_err "--debug-io logs unclaimed ports" 0 "unclaimed port read"
+printf 'hi\n' >"$T/in"
+IN=$T/in vmm "$G/test/echo.bin"
+expect "UART input echoed until carrier drops at EOF" 0 "$GOLD/echo-hi.out"
+vmm "$G/test/echo.bin" "$G/hello.bin"
+grep -q '^EOF$' "$T/out" && [ "$RC" -eq 0 ] && ok "second guest's echo sees no input" || bad "second guest input" "status $RC"
+vmm "$G/test/exit7.bin"
+expect "EXIT status passes through" 7 "$GOLD/exit7.out"
+
+# --- parallel guests, each in its own VM; --tag separates their output ---
+# tagged NAME TAG GOLDEN: the lines of one guest, untagged, equal GOLDEN.
+tagged() {
+	grep "^\[$2\] " "$T/out" | sed "s/^\[$2\] //" >"$T/one"
+	if cmp -s "$T/one" "$3"; then return 0; fi
+	bad "$1" "output of $2 differs from $3"; return 1
+}
+vmm --tag "$G/hello.bin" "$G/counter.bin"
+r=0; tagged "2 guests" hello.bin "$GOLD/hello.out" || r=1; tagged "2 guests" counter.bin "$GOLD/counter.out" || r=1
+[ $r -eq 0 ] && [ "$RC" -eq 0 ] && ok "2 guests at once"
+vmm --tag "$G/hello.bin" "$G/counter.bin" "$G/fibonacci.bin" "$G/multiplication.bin"
+r=0
+for g in hello counter fibonacci multiplication; do tagged "4 guests" "$g.bin" "$GOLD/$g.out" || r=1; done
+[ $r -eq 0 ] && [ "$RC" -eq 0 ] && ok "4 guests at once"
+set --
+i=0; while [ $i -lt 16 ]; do set -- "$@" "$G/counter.bin"; i=$((i + 1)); done
+vmm --tag --stats-json "$T/stats.json" "$@"
+r=0; i=0
+while [ $i -lt 16 ]; do tagged "16 guests" "counter.bin#$i" "$GOLD/counter.out" || r=1; i=$((i + 1)); done
+n=$(total_exits)
+[ $r -eq 0 ] && [ "$RC" -eq 0 ] && [ "$n" -eq $((16 * ($(bytes counter) * 2 + 1))) ] && ok "16 guests at once ($n exits)" ||
+	{ [ $r -ne 0 ] || bad "16 guests" "status $RC, $n exits"; }
+vmm --tag "$G/test/secret.bin" "$G/test/spy.bin"
+if [ "$RC" -eq 0 ] && grep -q '^\[secret.bin\] secret: planted$' "$T/out" &&
+	grep -q '^\[spy.bin\] spy: own write visible$' "$T/out" &&
+	grep -q '^\[spy.bin\] spy: PASS' "$T/out"; then ok "a guest cannot see another guest's memory"
+else bad "isolation" "status $RC"; fi
+vmm --tag "$G/test/exit7.bin" "$G/hello.bin"
+[ "$RC" -eq 7 ] && grep -q '^\[hello.bin\] Hello, KVM!$' "$T/out" && ok "status of several guests is the highest" || bad "several statuses" "status $RC"
+
+# --- misbehaving guests are stopped and reported; their output is kept ---
+vmm "$G/test/badcall.bin"
+expect "unknown hypercall: output kept" 125 "$GOLD/before.out"
+expect_err "unknown hypercall: reported" 125 "unknown hypercall number 99"
+for g in badptr badptr2; do
+	vmm "$G/test/$g.bin"
+	expect_err "$g: PUTS outside guest memory refused" 125 "outside guest memory"
+done
+{ "$VMM" "$G/test/triple.bin" </dev/null 2>"$T/err"; echo $? >"$T/rc"; } | cat >"$T/out"
+RC=$(cat "$T/rc")
+expect "triple fault: output through a pipe kept" 123 "$GOLD/before.out"
+expect_err "triple fault: reason and registers" 123 "triple fault"
+grep -q "rip " "$T/err" && ok "triple fault: registers shown" || bad "triple fault registers" "no rip"
+vmm --timeout 1 "$G/test/spin.bin"
+expect "timeout: output kept" 124 "$GOLD/spin.out"
+expect_err "timeout: where it stopped" 124 "rip "
+"$VMM" "$G/test/spin.bin" </dev/null >"$T/out" 2>"$T/err" &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+RC=$?
+expect "SIGTERM ends the run, output kept" 143 "$GOLD/spin.out"
+
+# --- bad input: one line naming the file and the problem ---
+# input NAME STATUS PATTERN ARGS...
+input() {
+	name=$1 st=$2 pat=$3
+	shift 3
+	vmm "$@"
+	if [ "$RC" -ne "$st" ]; then bad "$name" "status $RC, expected $st"
+	elif [ "$(grep -c . "$T/err")" -lt 1 ] || ! head -n 1 "$T/err" | grep -q -- "$pat"; then bad "$name" "stderr lacks '$pat'"
+	elif [ -s "$T/out" ]; then bad "$name" "wrote to stdout"
+	else ok "$name"; fi
+}
+: >"$T/empty.bin"
+dd if=/dev/zero of="$T/huge.bin" bs=1024 count=1100 2>/dev/null
+input "missing image" 121 "$T/nope.bin: cannot open image" "$T/nope.bin"
+input "directory as image" 121 "$T: is a directory" "$T"
+input "empty image" 121 "$T/empty.bin: empty image" "$T/empty.bin"
+input "image too large" 121 "$T/huge.bin: image is 1126400 bytes" "$T/huge.bin"
+# 64 KiB of RAM leaves 61440 bytes above the load address.
+dd if=/dev/zero of="$T/61441.bin" bs=61441 count=1 2>/dev/null
+input "image too large for --mem" 121 "61441.bin: image is 61441 bytes, more than the 61440" --mem 64K "$T/61441.bin"
+input "bad input stops every guest before any runs" 121 "nope.bin" "$G/hello.bin" "$T/nope.bin"
+input "unknown option" 120 "unknown option '--bogus'" --bogus "$G/hello.bin"
+input "no image" 120 "no guest image given"
+input "bad --timeout" 120 "invalid --timeout" --timeout abc "$G/hello.bin"
+set --
+i=0; while [ $i -lt 65 ]; do set -- "$@" "$G/minimal.bin"; i=$((i + 1)); done
+input "too many guests" 121 "65 guests given; at most 64" "$@"
+
+# --- the CLI itself ---
+vmm --help
+[ "$RC" -eq 0 ] && grep -q -- '--timeout' "$T/out" && grep -q -- '--stats-json' "$T/out" &&
+	grep -q -- '--tag' "$T/out" && grep -q -- '--debug-io' "$T/out" && grep -q 'Exit status' "$T/out" &&
+	ok "--help" || bad "--help" "status $RC"
+vmm --version
+[ "$RC" -eq 0 ] && grep -q '^kvm-vmm (Mini-KVM) ' "$T/out" && ok "--version" || bad "--version" "status $RC"
+vmm --stats "$G/hello.bin"
+[ "$RC" -eq 0 ] && grep -q 'HLT  *1$' "$T/err" && grep -q 'port 0x03f8' "$T/err" && grep -q 'set-up' "$T/err" &&
+	ok "--stats report" || bad "--stats" "status $RC"
+
+echo "e2e: $PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
