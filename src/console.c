@@ -125,6 +125,13 @@ static void refill(struct console_in *in, int timeout_ms)
 	}
 }
 
+bool console_in_ready(struct console_in *in)
+{
+	if (in->pos == in->len && !in->eof)
+		refill(in, 0);
+	return in->pos < in->len;
+}
+
 int console_in_getc(struct console_in *in, uint8_t *byte, int timeout_ms)
 {
 	if (in->pos == in->len && !in->eof)

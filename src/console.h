@@ -40,6 +40,8 @@ void console_in_init(struct console_in *in, int fd, const volatile bool *cancel)
 /* 1 and *byte set: a byte. 0: none yet (after waiting up to timeout_ms; -1
  * waits until a byte, EOF or cancel). -1: end of input, or cancelled. */
 int console_in_getc(struct console_in *in, uint8_t *byte, int timeout_ms);
+/* True when a byte can be taken without waiting. */
+bool console_in_ready(struct console_in *in);
 /* True once no byte will ever come: EOF reached and everything consumed. */
 bool console_in_closed(const struct console_in *in);
 

@@ -26,7 +26,7 @@ static uint8_t modem_inputs(const struct uart *u)
 	msr = UART_MSR_CTS | UART_MSR_DSR;
 	/* Carrier is present while host input can still arrive: EOF on stdin
 	 * reads to the guest as a modem hang-up. */
-	if (u->in && !(console_in_closed(u->in) && u->rx_count == 0))
+	if (u->in && !console_in_closed(u->in))
 		msr |= UART_MSR_DCD;
 	return msr;
 }
@@ -34,7 +34,11 @@ static uint8_t modem_inputs(const struct uart *u)
 /* Latches delta bits for inputs that changed since the last look. */
 static void update_msr(struct uart *u)
 {
-	uint8_t now = modem_inputs(u);
+	uint8_t now;
+
+	if (u->in && !loopback(u))
+		console_in_ready(u->in); /* notices EOF without waiting */
+	now = modem_inputs(u);
 	uint8_t changed = (uint8_t)(now ^ u->msr) & 0xf0;
 
 	if (changed & UART_MSR_CTS)
@@ -48,11 +52,19 @@ static void update_msr(struct uart *u)
 	u->msr = (uint8_t)((u->msr & 0x0f) | now);
 }
 
-static uint8_t pending_iir(const struct uart *u)
+/* Data ready: loopback bytes, or host input (checked without waiting). */
+static bool rx_ready(struct uart *u)
+{
+	if (loopback(u))
+		return u->rx_count > 0;
+	return u->in && console_in_ready(u->in);
+}
+
+static uint8_t pending_iir(struct uart *u)
 {
 	if ((u->ier & UART_IER_RLSI) && u->lsr_errors)
 		return UART_IIR_RLSI;
-	if ((u->ier & UART_IER_RDI) && u->rx_count)
+	if ((u->ier & UART_IER_RDI) && rx_ready(u))
 		return UART_IIR_RDI;
 	if ((u->ier & UART_IER_THRI) && u->thri_pending)
 		return UART_IIR_THRI;
@@ -85,8 +97,13 @@ static void rx_push(struct uart *u, uint8_t byte)
 
 static uint8_t rx_pop(struct uart *u)
 {
-	uint8_t byte;
+	uint8_t byte = 0;
 
+	if (!loopback(u)) {
+		if (u->in)
+			console_in_getc(u->in, &byte, 0);
+		return byte;
+	}
 	if (u->rx_count == 0)
 		return 0;
 	byte = u->rx[u->rx_head];
@@ -95,14 +112,8 @@ static uint8_t rx_pop(struct uart *u)
 	return byte;
 }
 
-void uart_poll_input(struct uart *u)
+void uart_input_changed(struct uart *u)
 {
-	uint8_t byte;
-
-	if (!u->in || loopback(u))
-		return;
-	while (u->rx_count < UART_FIFO_SIZE && console_in_getc(u->in, &byte, 0) == 1)
-		rx_push(u, byte);
 	update_msr(u);
 	update_irq(u);
 }
@@ -134,13 +145,12 @@ uint8_t uart_read(struct uart *u, unsigned offset)
 	case UART_RBR:
 		if (dlab)
 			return u->dll;
-		uart_poll_input(u);
 		value = rx_pop(u);
+		update_msr(u); /* the last byte read may drop the carrier */
 		break;
 	case UART_IER:
 		return dlab ? u->dlm : u->ier;
 	case UART_IIR:
-		uart_poll_input(u);
 		value = pending_iir(u);
 		if (value == UART_IIR_THRI)
 			u->thri_pending = false; /* reading IIR acknowledges THRE */
@@ -152,14 +162,12 @@ uint8_t uart_read(struct uart *u, unsigned offset)
 	case UART_MCR:
 		return u->mcr;
 	case UART_LSR:
-		uart_poll_input(u);
 		value = UART_LSR_THRE | UART_LSR_TEMT | u->lsr_errors;
-		if (u->rx_count)
+		if (rx_ready(u))
 			value |= UART_LSR_DR;
 		u->lsr_errors = 0; /* error bits clear on read */
 		break;
 	case UART_MSR:
-		uart_poll_input(u);
 		update_msr(u);
 		value = u->msr;
 		u->msr &= 0xf0; /* delta bits clear on read */

@@ -60,6 +60,9 @@ enum {
 struct uart {
 	uint8_t ier, lcr, mcr, lsr_errors, msr, scr, dll, dlm, fcr;
 	bool thri_pending; /* THRE interrupt raised and not yet acknowledged */
+	/* Received bytes come straight from the console, so that RBR and the
+	 * GETCHAR hypercall read one stream in order; this FIFO holds only
+	 * what the chip sends itself in loopback mode. */
 	uint8_t rx[UART_FIFO_SIZE];
 	unsigned rx_head, rx_count;
 
@@ -76,7 +79,7 @@ int uart_register(struct uart *u, struct bus *pio, uint16_t base);
 /* The register file; offset 0-7. Reads return one byte. */
 uint8_t uart_read(struct uart *u, unsigned offset);
 void uart_write(struct uart *u, unsigned offset, uint8_t value);
-/* Moves waiting host input into the receive FIFO (non-blocking). */
-void uart_poll_input(struct uart *u);
+/* Re-evaluates the interrupt line after host input arrived. */
+void uart_input_changed(struct uart *u);
 
 #endif
