@@ -204,22 +204,45 @@ static const char *internal_error_name(uint32_t suberror)
 	}
 }
 
+/* For emulation failures KVM may hand over the instruction's bytes: the one
+ * detail a guest author needs to see which instruction it could not run. */
+static void format_internal_data(const struct kvm_run *run, char *buf, size_t size)
+{
+	int n = 0;
+	uint32_t ndata = run->internal.ndata > 16 ? 16 : run->internal.ndata;
+
+	buf[0] = '\0';
+	if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION && ndata >= 3 &&
+	    (run->emulation_failure.flags &
+	     KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES)) {
+		unsigned len = run->emulation_failure.insn_size;
+
+		if (len > sizeof(run->emulation_failure.insn_bytes))
+			len = sizeof(run->emulation_failure.insn_bytes);
+		n = snprintf(buf, size, ", instruction bytes");
+		for (unsigned i = 0; i < len && n < (int)size - 4; i++)
+			n += snprintf(buf + n, size - (size_t)n, " %02x",
+				      run->emulation_failure.insn_bytes[i]);
+		return;
+	}
+	if (ndata)
+		n = snprintf(buf, size, ", data");
+	for (uint32_t i = 0; i < ndata && n < (int)size - 20; i++)
+		n += snprintf(buf + n, size - (size_t)n, " %llx",
+			      (unsigned long long)run->internal.data[i]);
+}
+
 static void handle_internal_error(struct vcpu *v)
 {
-	const struct kvm_run *run = v->run;
-	char data[160] = "";
-	int n = 0;
-	uint32_t ndata = run->internal.ndata;
+	char data[200];
 
-	if (ndata > 16)
-		ndata = 16;
-	for (uint32_t i = 0; i < ndata && n < (int)sizeof(data) - 20; i++)
-		n += snprintf(data + n, sizeof(data) - (size_t)n, " %llx",
-			      (unsigned long long)run->internal.data[i]);
-	vcpu_fault(v, STATUS_GUEST_FAULT, "emulation failure",
-		   "KVM internal error: %s (KVM_EXIT_INTERNAL_ERROR, suberror %u)%s%s",
-		   internal_error_name(run->internal.suberror),
-		   run->internal.suberror, ndata ? ", data" : "", data);
+	format_internal_data(v->run, data, sizeof(data));
+	vcpu_fault(v, STATUS_GUEST_FAULT,
+		   v->run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION ?
+			   "emulation failure" : "internal error",
+		   "KVM internal error: %s (KVM_EXIT_INTERNAL_ERROR, suberror %u)%s",
+		   internal_error_name(v->run->internal.suberror),
+		   v->run->internal.suberror, data);
 }
 
 static void handle_cancel(struct vcpu *v)

@@ -149,6 +149,14 @@ RC=$(cat "$T/rc")
 expect "triple fault: output through a pipe kept" 123 "$GOLD/before.out"
 expect_err "triple fault: reason and registers" 123 "triple fault"
 grep -q "rip " "$T/err" && ok "triple fault: registers shown" || bad "triple fault registers" "no rip"
+vmm "$G/test/emulfail.bin"
+if [ -d /sys/module/kvm_pvm ]; then
+	# Software KVM emulates real mode, and its emulator lacks popcnt.
+	expect "emulation failure: output kept" 123 "$GOLD/before.out"
+	expect_err "emulation failure: instruction bytes shown" 123 "emulation failure.*instruction bytes f3 0f b8"
+else
+	expect "popcnt runs natively on hardware KVM" 0 "$GOLD/before-after.out"
+fi
 vmm --timeout 1 "$G/test/spin.bin"
 expect "timeout: output kept" 124 "$GOLD/spin.out"
 expect_err "timeout: where it stopped" 124 "rip "
