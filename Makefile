@@ -60,6 +60,10 @@ $(B)/guests/test/%.bin: guests/test/%.S $(wildcard guests/real/*.inc)
 	$(AS) --32 -I guests/real -o $(B)/guests/test/$*.o $<
 	$(LD) -m elf_i386 -Ttext 0x1000 -e 0x1000 --oformat binary -o $@ $(B)/guests/test/$*.o
 
+# --- measuring: whole-process wall time and peak RSS of a command ---
+$(B)/runstat: bench/runstat.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+
 # --- tests ---
 $(B)/unit-tests: $(patsubst %.c,$(B)/obj/%.o,$(UNIT_SRCS) $(LIB_SRCS))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
