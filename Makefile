@@ -21,7 +21,8 @@ LIB_SRCS := $(filter-out src/main.c,$(VMM_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 REAL_GUESTS := $(patsubst guests/real/%.S,$(B)/guests/%.bin,$(wildcard guests/real/*.S))
-TEST_GUESTS := $(patsubst guests/test/%.S,$(B)/guests/test/%.bin,$(wildcard guests/test/*.S))
+TEST_GUESTS := $(patsubst guests/test/%.S,$(B)/guests/test/%.bin,$(wildcard guests/test/*.S)) \
+	$(patsubst guests/multiboot/%.S,$(B)/guests/test/%.elf,$(wildcard guests/multiboot/*.S))
 GUESTS := $(REAL_GUESTS) $(TEST_GUESTS)
 
 
@@ -63,6 +64,12 @@ $(B)/guests/test/%.bin: guests/test/%.S $(wildcard guests/real/*.inc)
 # --- measuring: whole-process wall time and peak RSS of a command ---
 $(B)/runstat: bench/runstat.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+
+# Multiboot test kernels: ELF32, linked at 1 MiB like any multiboot kernel.
+$(B)/guests/test/%.elf: guests/multiboot/%.S
+	@mkdir -p $(dir $@)
+	$(AS) --32 -o $(B)/guests/test/$*.o $<
+	$(LD) -m elf_i386 -Ttext 0x100000 -e _start -o $@ $(B)/guests/test/$*.o
 
 # --- tests ---
 $(B)/unit-tests: $(patsubst %.c,$(B)/obj/%.o,$(UNIT_SRCS) $(LIB_SRCS))

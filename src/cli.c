@@ -15,7 +15,7 @@ enum {
 	OPT_STATS_JSON,
 	OPT_TIMEOUT,
 	OPT_DEBUG_IO,
-	OPT_MEM,
+	OPT_PAGING,
 };
 
 static const struct option long_options[] = {
@@ -27,16 +27,23 @@ static const struct option long_options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "debug-io", no_argument, NULL, OPT_DEBUG_IO },
 	{ "mem", required_argument, NULL, 'm' },
+	{ "append", required_argument, NULL, 'p' },
+	{ "paging", no_argument, NULL, OPT_PAGING },
 	{ NULL, 0, NULL, 0 },
 };
 
 void cli_print_help(void)
 {
-	printf("Usage: kvm-vmm [OPTION]... GUEST.bin [GUEST.bin]...\n"
-	       "Run 16-bit real-mode flat binaries on /dev/kvm, each guest in a VM of\n"
-	       "its own on its own vCPU thread, all at once.\n"
+	printf("Usage: kvm-vmm [OPTION]... GUEST [GUEST]...\n"
+	       "Run guests on /dev/kvm, each in a VM of its own on its own vCPU thread,\n"
+	       "all at once. A GUEST is a 16-bit real-mode flat binary, or a multiboot\n"
+	       "(v1) ELF32 kernel such as build/os1k/kernel-x86_64.elf.\n"
 	       "\n"
-	       "  -m, --mem=SIZE         guest RAM per VM (default 1M; suffixes K, M, G)\n"
+	       "  -m, --mem=SIZE         guest RAM per VM (default 1M for flat binaries,\n"
+	       "                         64M for kernels; suffixes K, M, G)\n"
+	       "  -p, --append=CMDLINE   kernel command line (multiboot kernels)\n"
+	       "      --paging           accepted for compatibility: kernels are\n"
+	       "                         recognised by their multiboot header\n"
 	       "      --tag              prefix each output line with the guest's name\n"
 	       "      --timeout=SECONDS  stop guests still running after SECONDS\n"
 	       "      --stats            print VM exits and timing to stderr at the end\n"
@@ -46,7 +53,8 @@ void cli_print_help(void)
 	       "  -V, --version          output version information and exit\n"
 	       "\n"
 	       "The first guest reads standard input through its UART and GETCHAR;\n"
-	       "at most %d guests run at once. Guest ABI: docs/guest-abi.md.\n"
+	       "at most %d guests run at once. At a terminal a kernel's console is raw:\n"
+	       "Ctrl-A X quits. Guest ABI: docs/guest-abi.md, docs/os1k.md.\n"
 	       "\n"
 	       "Exit status:\n"
 	       "  0        every guest halted or exited with status 0\n"
@@ -130,7 +138,7 @@ int cli_parse(int argc, char **argv, struct options *opts)
 	opts->mem_size = DEFAULT_MEM_SIZE;
 	optind = 0; /* glibc: full re-initialisation, so parsing can repeat */
 	opterr = 0; /* errors are reported below in our own words */
-	while ((c = getopt_long(argc, argv, ":hVm:", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hVm:p:", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			opts->help = true;
@@ -147,6 +155,11 @@ int cli_parse(int argc, char **argv, struct options *opts)
 		case OPT_STATS_JSON:
 			opts->stats_json = optarg;
 			break;
+		case 'p':
+			opts->cmdline = optarg;
+			break;
+		case OPT_PAGING:
+			break;
 		case OPT_DEBUG_IO:
 			opts->debug_io = true;
 			break;
@@ -161,6 +174,7 @@ int cli_parse(int argc, char **argv, struct options *opts)
 			    opts->mem_size % 4096)
 				return usage_error("invalid --mem '%s': need a multiple of 4K from 64K to 64G",
 						   optarg);
+			opts->mem_given = true;
 			break;
 		case ':':
 			return usage_error("option '%s' needs a value", argv[optind - 1]);

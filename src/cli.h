@@ -9,6 +9,7 @@
 #define VMM_VERSION "0.1.0"
 #define MAX_GUESTS 64
 #define DEFAULT_MEM_SIZE (1u << 20)
+#define DEFAULT_KERNEL_MEM_SIZE (64u << 20) /* for multiboot kernels */
 #define MIN_MEM_SIZE (64u << 10)
 #define MAX_MEM_SIZE (64ull << 30)
 
@@ -19,6 +20,8 @@ struct options {
 	bool stats;
 	bool debug_io;
 	const char *stats_json;
+	const char *cmdline; /* --append: the kernel command line */
+	bool mem_given;
 	uint64_t timeout_ms; /* 0: no timeout */
 	uint64_t mem_size;
 	char **images;

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -80,14 +81,68 @@ void console_out_flush(struct console_out *out)
 void console_in_init(struct console_in *in, int fd, const volatile bool *cancel)
 {
 	memset(in, 0, sizeof(*in));
+	pthread_mutex_init(&in->lock, NULL);
 	in->fd = fd;
 	in->eof = fd < 0;
 	in->cancel = cancel;
 }
 
-bool console_in_closed(const struct console_in *in)
+bool console_in_closed(struct console_in *in)
 {
-	return in->eof && in->pos == in->len;
+	bool closed;
+
+	pthread_mutex_lock(&in->lock);
+	closed = in->eof && in->pos == in->len;
+	pthread_mutex_unlock(&in->lock);
+	return closed;
+}
+
+bool console_in_pending(struct console_in *in)
+{
+	bool pending;
+
+	pthread_mutex_lock(&in->lock);
+	pending = in->pos < in->len;
+	pthread_mutex_unlock(&in->lock);
+	return pending;
+}
+
+bool console_in_eof(struct console_in *in)
+{
+	bool eof;
+
+	pthread_mutex_lock(&in->lock);
+	eof = in->eof;
+	pthread_mutex_unlock(&in->lock);
+	return eof;
+}
+
+/* Applies the terminal escapes to freshly read bytes, in place. */
+static size_t filter_escapes(struct console_in *in, uint8_t *buf, size_t len)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		uint8_t b = buf[i];
+
+		if (in->escape_pending) {
+			in->escape_pending = false;
+			if (b == 'x' || b == 'X') {
+				in->quit_requested = true;
+				in->eof = true;
+				kill(getpid(), SIGUSR2); /* wakes the main thread */
+				break;
+			}
+			if (b == 0x01)
+				buf[kept++] = b;
+			continue;
+		}
+		if (b == 0x01)
+			in->escape_pending = true;
+		else
+			buf[kept++] = b;
+	}
+	return kept;
 }
 
 /* Waits at most timeout_ms for input; -1 waits in slices so cancel is seen. */
@@ -108,7 +163,10 @@ static void refill(struct console_in *in, int timeout_ms)
 				return;
 			}
 			in->pos = 0;
-			in->len = (size_t)n;
+			in->len = in->escapes ? filter_escapes(in, in->buf, (size_t)n)
+					      : (size_t)n;
+			if (in->len == 0 && !in->eof)
+				continue; /* only escape bytes arrived */
 			return;
 		}
 		if (ready < 0 && errno != EINTR) {
@@ -127,20 +185,29 @@ static void refill(struct console_in *in, int timeout_ms)
 
 bool console_in_ready(struct console_in *in)
 {
+	bool ready;
+
+	pthread_mutex_lock(&in->lock);
 	if (in->pos == in->len && !in->eof)
 		refill(in, 0);
-	return in->pos < in->len;
+	ready = in->pos < in->len;
+	pthread_mutex_unlock(&in->lock);
+	return ready;
 }
 
 int console_in_getc(struct console_in *in, uint8_t *byte, int timeout_ms)
 {
+	int ret = 0;
+
+	pthread_mutex_lock(&in->lock);
 	if (in->pos == in->len && !in->eof)
 		refill(in, timeout_ms);
 	if (in->pos < in->len) {
 		*byte = in->buf[in->pos++];
-		return 1;
+		ret = 1;
+	} else if (in->eof || (in->cancel && *in->cancel)) {
+		ret = -1;
 	}
-	if (in->eof || (in->cancel && *in->cancel))
-		return -1;
-	return 0;
+	pthread_mutex_unlock(&in->lock);
+	return ret;
 }

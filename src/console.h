@@ -28,9 +28,17 @@ void console_out_flush(struct console_out *out);
 
 struct console_in {
 	int fd; /* -1: this guest has no input */
+	/* Taken by every console_in_* call: the vCPU thread (UART, GETCHAR)
+	 * and the input thread of an interrupt-driven guest both read. */
+	pthread_mutex_t lock;
 	uint8_t buf[4096];
 	size_t pos, len;
 	bool eof;
+	/* At a terminal, Ctrl-A X asks to quit (as in QEMU) and Ctrl-A Ctrl-A
+	 * sends one Ctrl-A; quit_requested is then set and input ends. */
+	bool escapes;
+	bool escape_pending;
+	volatile bool quit_requested;
 	/* Checked while blocked waiting for input, so a stop request ends the
 	 * wait within one poll interval. */
 	const volatile bool *cancel;
@@ -42,7 +50,10 @@ void console_in_init(struct console_in *in, int fd, const volatile bool *cancel)
 int console_in_getc(struct console_in *in, uint8_t *byte, int timeout_ms);
 /* True when a byte can be taken without waiting. */
 bool console_in_ready(struct console_in *in);
+/* True when the buffer holds bytes the guest has not taken yet. */
+bool console_in_pending(struct console_in *in);
+bool console_in_eof(struct console_in *in);
 /* True once no byte will ever come: EOF reached and everything consumed. */
-bool console_in_closed(const struct console_in *in);
+bool console_in_closed(struct console_in *in);
 
 #endif

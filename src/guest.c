@@ -1,10 +1,13 @@
 #include "guest.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "boot/multiboot.h"
 #include "boot/realmode.h"
+#include "dev/debug_exit.h"
 #include "err.h"
 
 /* The run area of the vCPU this thread drives; the kick handler sets
@@ -37,27 +40,84 @@ void guest_cancel(struct guest *g, int status)
 		pthread_kill(g->thread, SIGUSR1);
 }
 
+static void uart_irq(void *opaque, int level)
+{
+	struct guest *g = opaque;
+
+	vm_irq_line(&g->vm, UART_COM1_IRQ, level);
+}
+
+/* A kernel waits for input in HLT and is woken by the UART's interrupt,
+ * so host input must raise it as it arrives, not when the guest polls. */
+static void *input_thread(void *arg)
+{
+	struct guest *g = arg;
+
+	while (!__atomic_load_n(&g->vcpu.cancel, __ATOMIC_SEQ_CST) &&
+	       !__atomic_load_n(&g->vcpu_done, __ATOMIC_SEQ_CST)) {
+		uart_input_changed(&g->uart);
+		if (g->in.quit_requested)
+			break;
+		if (console_in_eof(&g->in))
+			break; /* the carrier drops when the guest reads the rest */
+		if (console_in_pending(&g->in)) {
+			usleep(5000); /* the guest has not taken the last bytes yet */
+			continue;
+		}
+		struct pollfd pfd = { .fd = g->in.fd, .events = POLLIN };
+
+		poll(&pfd, 1, 100);
+	}
+	return NULL;
+}
+
+static int boot_realmode(struct guest *g)
+{
+	if (realmode_load(&g->vm, &g->image) < 0 ||
+	    vcpu_create(&g->vcpu, &g->vm, g->kvm_fd, 0) < 0)
+		return -1;
+	return realmode_setup_vcpu(&g->vcpu);
+}
+
+static int boot_multiboot(struct guest *g)
+{
+	struct multiboot_kernel k;
+	const char *cmdline = g->opts->cmdline ? g->opts->cmdline : "";
+
+	if (multiboot_load(&g->vm, &g->image, &k) < 0 ||
+	    multiboot_write_info(&g->vm, cmdline) < 0 ||
+	    vm_create_irqchip(&g->vm, g->kvm_fd) < 0 ||
+	    vcpu_create(&g->vcpu, &g->vm, g->kvm_fd, 0) < 0 ||
+	    vcpu_set_cpuid(&g->vcpu, g->kvm_fd, 0) < 0)
+		return -1;
+	g->uart.set_irq = uart_irq;
+	g->uart.irq_opaque = g;
+	return multiboot_setup_vcpu(&g->vcpu, &k);
+}
+
 static int guest_setup(struct guest *g)
 {
 	const struct options *o = g->opts;
-
-	if (vm_create(&g->vm, g->kvm_fd, o->mem_size) < 0)
-		return -1;
-	if (realmode_load(&g->vm, &g->image) < 0)
-		return -1;
-	if (vcpu_create(&g->vcpu, &g->vm, g->kvm_fd, 0) < 0)
-		return -1;
-	if (realmode_setup_vcpu(&g->vcpu) < 0)
-		return -1;
 
 	console_out_init(&g->out, STDOUT_FILENO, o->tag ? g->name : NULL,
 			 g->stdout_lock);
 	console_in_init(&g->in, g->input_fd, &g->vcpu.cancel);
 	uart_init(&g->uart, &g->out, g->input_fd >= 0 ? &g->in : NULL);
+	if (vm_create(&g->vm, g->kvm_fd, g->mem_size) < 0)
+		return -1;
+	if ((g->kind == BOOT_MULTIBOOT ? boot_multiboot(g) : boot_realmode(g)) < 0)
+		return -1;
+	g->in.escapes = g->input_fd >= 0 && g->raw_terminal;
 	hypercall_init(&g->hypercall, &g->vm, &g->out, &g->in);
 	if (uart_register(&g->uart, &g->vm.pio, UART_COM1_BASE) < 0 ||
-	    hypercall_register(&g->hypercall, &g->vm.pio) < 0)
+	    hypercall_register(&g->hypercall, &g->vm.pio) < 0 ||
+	    debug_exit_register(&g->vm.pio) < 0)
 		return throw_err(-1, "%s: cannot register devices", g->name);
+	if (g->vm.has_irqchip && g->input_fd >= 0) {
+		if (pthread_create(&g->input_thread, NULL, input_thread, g) != 0)
+			return throw_err(-1, "%s: cannot start the input thread", g->name);
+		g->input_started = true;
+	}
 	return 0;
 }
 
@@ -87,6 +147,9 @@ void *guest_thread(void *arg)
 		g->stats.run_ns = now_ns() - t;
 		thread_run = NULL;
 	}
+	__atomic_store_n(&g->vcpu_done, true, __ATOMIC_SEQ_CST);
+	if (g->input_started)
+		pthread_join(g->input_thread, NULL);
 	console_out_flush(&g->out);
 
 	t = now_ns();

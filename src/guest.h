@@ -16,14 +16,22 @@
 #include "vcpu.h"
 #include "vm.h"
 
+enum boot_kind {
+	BOOT_REALMODE,	/* 16-bit flat binary, docs/guest-abi.md */
+	BOOT_MULTIBOOT, /* multiboot v1 ELF32 kernel, with irqchip and PIT */
+};
+
 struct guest {
 	int index;
+	enum boot_kind kind;
+	uint64_t mem_size;
 	char name[64];
 	struct image image;
 	const struct options *opts;
 	int kvm_fd;
 	int input_fd;		/* -1: no input */
 	pthread_mutex_t *stdout_lock; /* shared by the guests' tagged output */
+	bool raw_terminal;	      /* input is a terminal in raw mode */
 	uint64_t kvm_opened_ns; /* when /dev/kvm was opened, for set-up time */
 
 	struct vm vm;
@@ -35,8 +43,11 @@ struct guest {
 	struct run_stats stats;
 
 	pthread_t thread;
+	pthread_t input_thread; /* interrupt-driven guests with input only */
+	bool input_started;
 	bool started;
-	volatile bool finished;
+	volatile bool vcpu_done; /* the run loop ended; the input thread stops */
+	volatile bool finished;  /* the thread has cleaned up */
 	int status;
 };
 

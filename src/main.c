@@ -10,11 +10,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "boot/multiboot.h"
 #include "boot/realmode.h"
 #include "cli.h"
 #include "err.h"
 #include "guest.h"
 #include "stats.h"
+#include "term.h"
 #include "vm.h"
 
 static void name_guests(struct guest *guests, int n)
@@ -34,6 +36,29 @@ static void name_guests(struct guest *guests, int n)
 		else
 			snprintf(guests[i].name, sizeof(guests[i].name), "%.50s#%d", base, i);
 	}
+}
+
+/* Reads one image, recognises its boot protocol and checks it fits the
+ * guest memory that protocol gets. */
+static int load_image(struct guest *g, const char *path, const struct options *opts)
+{
+	uint64_t kernel_mem = opts->mem_given ? opts->mem_size : DEFAULT_KERNEL_MEM_SIZE;
+
+	if (image_read(&g->image, path, kernel_mem, "of guest memory") < 0)
+		return -1;
+	if (multiboot_detect(g->image.data, g->image.size)) {
+		g->kind = BOOT_MULTIBOOT;
+		g->mem_size = kernel_mem;
+		return 0;
+	}
+	g->kind = BOOT_REALMODE;
+	g->mem_size = opts->mem_size;
+	if (g->image.size > realmode_max_image(g->mem_size))
+		return throw_err(-1, "%s: image is %zu bytes, more than the %llu bytes of guest memory above the load address 0x%x",
+				 path, g->image.size,
+				 (unsigned long long)realmode_max_image(g->mem_size),
+				 REALMODE_LOAD_ADDR);
+	return 0;
 }
 
 static int open_kvm(void)
@@ -89,6 +114,12 @@ static int wait_for_guests(struct guest *guests, int n, uint64_t timeout_ms,
 		}
 		int sig = sigtimedwait(wake, NULL, &ts);
 
+		if (guests[0].in.quit_requested && !stop_signal && !timed_out) {
+			err_print("quit (Ctrl-A X)");
+			timed_out = true; /* one stop request is enough */
+			for (int i = 0; i < n; i++)
+				guest_cancel(&guests[i], STATUS_OK);
+		}
 		if (sig == SIGINT || sig == SIGTERM) {
 			stop_signal = sig;
 			for (int i = 0; i < n; i++)
@@ -146,9 +177,7 @@ int main(int argc, char **argv)
 	/* Every image is checked before any guest starts: bad input never
 	 * leaves half a run behind. */
 	for (int i = 0; i < opts.nimages; i++) {
-		if (image_read(&guests[i].image, opts.images[i],
-			       realmode_max_image(opts.mem_size),
-			       "of guest memory above the load address 0x1000") < 0) {
+		if (load_image(&guests[i], opts.images[i], &opts) < 0) {
 			status = STATUS_BAD_INPUT;
 			goto out;
 		}
@@ -172,6 +201,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	/* An interactive kernel owns the terminal, as in QEMU -nographic. */
+	bool raw_terminal = guests[0].kind == BOOT_MULTIBOOT && term_enter_raw(STDIN_FILENO);
+
 	uint64_t t_kvm = now_ns();
 	int kvm_fd = open_kvm();
 
@@ -188,6 +220,7 @@ int main(int argc, char **argv)
 		g->kvm_opened_ns = t_kvm;
 		g->input_fd = i == 0 ? STDIN_FILENO : -1;
 		g->stdout_lock = &stdout_lock;
+		g->raw_terminal = raw_terminal && i == 0;
 		if (pthread_create(&g->thread, NULL, guest_thread, g) != 0) {
 			err_print("%s: cannot start a vCPU thread", g->name);
 			g->finished = true;
@@ -210,6 +243,7 @@ int main(int argc, char **argv)
 	if (stop_signal)
 		status = STATUS_SIGNAL_BASE + stop_signal;
 out:
+	term_restore();
 	for (int i = 0; i < opts.nimages; i++)
 		image_free(&guests[i].image);
 	free(guests);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -41,6 +42,36 @@ void vcpu_destroy(struct vcpu *v)
 	if (v->fd >= 0)
 		close(v->fd);
 	v->fd = -1;
+}
+
+#define CPUID_MAX_ENTRIES 128
+
+int vcpu_set_cpuid(struct vcpu *v, int kvm_fd, uint32_t apic_id)
+{
+	struct kvm_cpuid2 *cpuid;
+	int ret;
+
+	cpuid = calloc(1, sizeof(*cpuid) + CPUID_MAX_ENTRIES * sizeof(cpuid->entries[0]));
+	if (!cpuid)
+		return throw_err(-1, "out of memory for CPUID");
+	cpuid->nent = CPUID_MAX_ENTRIES;
+	if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0) {
+		free(cpuid);
+		return throw_err(-1, "KVM_GET_SUPPORTED_CPUID:");
+	}
+	for (uint32_t i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+
+		if (e->function == 1) {
+			e->ecx |= 1u << 31; /* running under a hypervisor */
+			e->ebx = (e->ebx & 0x00ffffffu) | (apic_id << 24);
+		}
+	}
+	ret = ioctl(v->fd, KVM_SET_CPUID2, cpuid);
+	free(cpuid);
+	if (ret < 0)
+		return throw_err(-1, "KVM_SET_CPUID2:");
+	return 0;
 }
 
 int vcpu_get_regs(struct vcpu *v, struct kvm_regs *regs)

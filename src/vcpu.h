@@ -55,6 +55,9 @@ void vcpu_stop(struct vcpu *v, int status, const char *outcome,
 void vcpu_fault(struct vcpu *v, int status, const char *outcome,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* The host's supported CPUID, with the hypervisor bit and this vCPU's APIC
+ * ID; without it a guest cannot enable long mode. */
+int vcpu_set_cpuid(struct vcpu *v, int kvm_fd, uint32_t apic_id);
 int vcpu_get_regs(struct vcpu *v, struct kvm_regs *regs);
 int vcpu_set_regs(struct vcpu *v, const struct kvm_regs *regs);
 int vcpu_get_sregs(struct vcpu *v, struct kvm_sregs *sregs);

@@ -92,6 +92,28 @@ void vm_destroy(struct vm *vm)
 	vm->vm_fd = -1;
 }
 
+int vm_create_irqchip(struct vm *vm, int kvm_fd)
+{
+	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+
+	if (ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP) <= 0 ||
+	    ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_PIT2) <= 0)
+		return throw_err(-1, "/dev/kvm: this host's KVM has no in-kernel interrupt controller or PIT (KVM_CAP_IRQCHIP, KVM_CAP_PIT2)");
+	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
+		return throw_err(-1, "KVM_CREATE_IRQCHIP:");
+	if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0)
+		return throw_err(-1, "KVM_CREATE_PIT2:");
+	vm->has_irqchip = true;
+	return 0;
+}
+
+int vm_irq_line(struct vm *vm, uint32_t irq, int level)
+{
+	struct kvm_irq_level line = { .irq = irq, .level = (uint32_t)level };
+
+	return ioctl(vm->vm_fd, KVM_IRQ_LINE, &line);
+}
+
 void *vm_guest_ptr(const struct vm *vm, uint64_t gpa, uint64_t len)
 {
 	if (len > vm->mem_size || gpa > vm->mem_size - len)

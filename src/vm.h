@@ -4,6 +4,7 @@
 #ifndef MINIKVM_VM_H
 #define MINIKVM_VM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "bus.h"
@@ -14,6 +15,7 @@ struct vm {
 	uint64_t mem_size;
 	struct bus pio;
 	struct bus mmio;
+	bool has_irqchip;
 };
 
 /* Checks the host KVM once per process: API version and the capabilities
@@ -22,6 +24,12 @@ int kvm_check_host(int kvm_fd);
 
 int vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size);
 void vm_destroy(struct vm *vm);
+/* The in-kernel PIC, IOAPIC and LAPICs, and the PIT. Called after the
+ * memory slots (later slot changes are slow with an irqchip present) and
+ * before any vCPU exists. */
+int vm_create_irqchip(struct vm *vm, int kvm_fd);
+/* Drives an ISA interrupt line (PIC and IOAPIC pin) to level. */
+int vm_irq_line(struct vm *vm, uint32_t irq, int level);
 
 /* Host pointer to guest-physical [gpa, gpa + len), or NULL when any byte of
  * it lies outside guest RAM (wrap-around included). len 0 is valid. */

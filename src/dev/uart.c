@@ -114,13 +114,16 @@ static uint8_t rx_pop(struct uart *u)
 
 void uart_input_changed(struct uart *u)
 {
+	pthread_mutex_lock(&u->lock);
 	update_msr(u);
 	update_irq(u);
+	pthread_mutex_unlock(&u->lock);
 }
 
 void uart_init(struct uart *u, struct console_out *out, struct console_in *in)
 {
 	memset(u, 0, sizeof(*u));
+	pthread_mutex_init(&u->lock, NULL);
 	u->out = out;
 	u->in = in;
 	u->msr = modem_inputs(u);
@@ -231,6 +234,7 @@ static void uart_io(void *opaque, struct vcpu *vcpu, uint64_t offset, void *data
 	uint8_t *bytes = data;
 
 	(void)vcpu;
+	pthread_mutex_lock(&u->lock);
 	/* A wider access touches consecutive registers, as on the ISA bus. */
 	for (uint32_t i = 0; i < len; i++) {
 		unsigned reg = (unsigned)(offset + i);
@@ -245,6 +249,7 @@ static void uart_io(void *opaque, struct vcpu *vcpu, uint64_t offset, void *data
 		else
 			bytes[i] = uart_read(u, reg);
 	}
+	pthread_mutex_unlock(&u->lock);
 }
 
 int uart_register(struct uart *u, struct bus *pio, uint16_t base)

@@ -5,6 +5,7 @@
 #ifndef MINIKVM_DEV_UART_H
 #define MINIKVM_DEV_UART_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -58,6 +59,9 @@ enum {
 #define UART_MSR_DCD 0x80
 
 struct uart {
+	/* Serialises the vCPU thread's register accesses with the input
+	 * thread's notifications (interrupt-driven guests). */
+	pthread_mutex_t lock;
 	uint8_t ier, lcr, mcr, lsr_errors, msr, scr, dll, dlm, fcr;
 	bool thri_pending; /* THRE interrupt raised and not yet acknowledged */
 	/* Received bytes come straight from the console, so that RBR and the
@@ -79,7 +83,8 @@ int uart_register(struct uart *u, struct bus *pio, uint16_t base);
 /* The register file; offset 0-7. Reads return one byte. */
 uint8_t uart_read(struct uart *u, unsigned offset);
 void uart_write(struct uart *u, unsigned offset, uint8_t value);
-/* Re-evaluates the interrupt line after host input arrived. */
+/* Re-evaluates data-ready, carrier and the interrupt line after host input
+ * arrived or ended; takes the lock. */
 void uart_input_changed(struct uart *u);
 
 #endif

@@ -106,6 +106,15 @@ grep '^\[echo.bin\]' "$T/out" >"$T/one"
 vmm "$G/test/exit7.bin"
 expect "EXIT status passes through" 7 "$GOLD/exit7.out"
 
+# --- multiboot kernels: ELF loading, information block, isa-debug-exit ---
+vmm --append "hello world" "$G/test/mbtest.elf"
+expect "multiboot kernel: magic, memory, cmdline; debug-exit status 33" 33 "$GOLD/mbtest.out"
+# A multiboot header in a file that is not ELF is refused by name.
+printf 'NOT-AN-ELF-FILE!' >"$T/noelf.bin"
+dd if="$G/test/mbtest.elf" bs=4096 skip=1 count=1 2>/dev/null >>"$T/noelf.bin"
+vmm "$T/noelf.bin"
+expect_err "multiboot image that is not ELF refused" 121 "noelf.bin: multiboot kernel is not an ELF file"
+
 # --- parallel guests, each in its own VM; --tag separates their output ---
 # tagged NAME TAG GOLDEN: the lines of one guest, untagged, equal GOLDEN.
 tagged() {

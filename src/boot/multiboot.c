@@ -1,0 +1,186 @@
+#include "multiboot.h"
+
+#include <elf.h>
+#include <string.h>
+
+#include "../err.h"
+
+/* Multiboot information flags (spec section 3.3). */
+#define MBI_MEM (1u << 0)
+#define MBI_CMDLINE (1u << 2)
+#define MBI_MMAP (1u << 6)
+#define MBI_LOADER_NAME (1u << 9)
+
+struct mb_info {
+	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
+	uint32_t mods_count, mods_addr, syms[4], mmap_length, mmap_addr;
+	uint32_t drives_length, drives_addr, config_table, boot_loader_name;
+} __attribute__((packed));
+
+struct mb_mmap_entry {
+	uint32_t size; /* of the rest of the entry */
+	uint64_t addr, len;
+	uint32_t type; /* 1: RAM, 2: reserved */
+} __attribute__((packed));
+
+static uint32_t read32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+bool multiboot_detect(const uint8_t *data, size_t size)
+{
+	size_t end = size < MB_SEARCH_LEN ? size : MB_SEARCH_LEN;
+
+	for (size_t off = 0; off + 12 <= end; off += 4) {
+		uint32_t magic = read32(data + off), flags = read32(data + off + 4);
+
+		if (magic == MB_HEADER_MAGIC &&
+		    (uint32_t)(magic + flags + read32(data + off + 8)) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int check_elf_header(const struct image *img, Elf32_Ehdr *eh)
+{
+	if (img->size < sizeof(*eh))
+		return throw_err(-1, "%s: truncated ELF header", img->path);
+	memcpy(eh, img->data, sizeof(*eh));
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
+		return throw_err(-1, "%s: multiboot kernel is not an ELF file (only ELF32 multiboot kernels are supported)",
+				 img->path);
+	if (eh->e_ident[EI_CLASS] != ELFCLASS32 || eh->e_ident[EI_DATA] != ELFDATA2LSB)
+		return throw_err(-1, "%s: not a little-endian ELF32 file (multiboot v1 loads ELF32 only)",
+				 img->path);
+	if (eh->e_type != ET_EXEC || eh->e_machine != EM_386)
+		return throw_err(-1, "%s: not an i386 executable ELF file", img->path);
+	if (eh->e_phnum == 0 || eh->e_phentsize != sizeof(Elf32_Phdr))
+		return throw_err(-1, "%s: ELF file has no usable program headers", img->path);
+	if (eh->e_phoff > img->size ||
+	    (uint64_t)eh->e_phnum * sizeof(Elf32_Phdr) > img->size - eh->e_phoff)
+		return throw_err(-1, "%s: ELF program headers lie beyond the end of the file",
+				 img->path);
+	return 0;
+}
+
+int multiboot_load(struct vm *vm, const struct image *img, struct multiboot_kernel *k)
+{
+	Elf32_Ehdr eh;
+	int loaded = 0;
+
+	if (check_elf_header(img, &eh) < 0)
+		return -1;
+	k->entry = eh.e_entry;
+	k->load_start = UINT32_MAX;
+	k->load_end = 0;
+	for (int i = 0; i < eh.e_phnum; i++) {
+		Elf32_Phdr ph;
+
+		memcpy(&ph, img->data + eh.e_phoff + (size_t)i * sizeof(ph), sizeof(ph));
+		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+			continue;
+		if (ph.p_filesz > ph.p_memsz || ph.p_offset > img->size ||
+		    ph.p_filesz > img->size - ph.p_offset)
+			return throw_err(-1, "%s: ELF segment %d lies beyond the end of the file",
+					 img->path, i);
+		uint8_t *dst = vm_guest_ptr(vm, ph.p_paddr, ph.p_memsz);
+
+		if (!dst)
+			return throw_err(-1, "%s: ELF segment %d (0x%x-0x%llx) lies outside the %llu MiB of guest memory",
+					 img->path, i, ph.p_paddr,
+					 (unsigned long long)ph.p_paddr + ph.p_memsz,
+					 (unsigned long long)(vm->mem_size >> 20));
+		if (ph.p_paddr < MB_INFO_END)
+			return throw_err(-1, "%s: ELF segment %d at 0x%x overlaps the first 40 KiB, where the multiboot information goes",
+					 img->path, i, ph.p_paddr);
+		memcpy(dst, img->data + ph.p_offset, ph.p_filesz);
+		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
+		if (ph.p_paddr < k->load_start)
+			k->load_start = ph.p_paddr;
+		if (ph.p_paddr + ph.p_memsz > k->load_end)
+			k->load_end = ph.p_paddr + ph.p_memsz;
+		loaded++;
+	}
+	if (!loaded)
+		return throw_err(-1, "%s: ELF file has no loadable segment", img->path);
+	if (k->entry < k->load_start || k->entry >= k->load_end)
+		return throw_err(-1, "%s: ELF entry point 0x%x is outside the loaded segments",
+				 img->path, k->entry);
+	return 0;
+}
+
+int multiboot_write_info(struct vm *vm, const char *cmdline)
+{
+	static const char loader_name[] = "kvm-vmm (Mini-KVM)";
+	size_t cmdline_len = strlen(cmdline);
+	struct mb_info *info = vm_guest_ptr(vm, MB_INFO_ADDR, sizeof(*info));
+	struct mb_mmap_entry map[] = {
+		{ 20, 0, 0x9fc00, 1 },
+		{ 20, 0x9fc00, 0x400, 2 },  /* extended BIOS data area */
+		{ 20, 0xf0000, 0x10000, 2 }, /* BIOS ROM */
+		{ 20, 0x100000, vm->mem_size - 0x100000, 1 },
+	};
+	void *map_dst = vm_guest_ptr(vm, MB_MMAP_ADDR, sizeof(map));
+	void *name_dst = vm_guest_ptr(vm, MB_NAME_ADDR, sizeof(loader_name));
+	void *cmdline_dst = vm_guest_ptr(vm, MB_CMDLINE_ADDR, cmdline_len + 1);
+
+	if (cmdline_len > MB_CMDLINE_MAX)
+		return throw_err(-1, "kernel command line is %zu bytes; at most %u fit",
+				 cmdline_len, MB_CMDLINE_MAX);
+	if (!info || !map_dst || !name_dst || !cmdline_dst || vm->mem_size < 0x200000)
+		return throw_err(-1, "multiboot kernels need at least 2 MiB of guest memory");
+	memcpy(map_dst, map, sizeof(map));
+	memcpy(name_dst, loader_name, sizeof(loader_name));
+	memcpy(cmdline_dst, cmdline, cmdline_len + 1);
+	memset(info, 0, sizeof(*info));
+	info->flags = MBI_MEM | MBI_CMDLINE | MBI_MMAP | MBI_LOADER_NAME;
+	info->mem_lower = 0x9fc00 / 1024;
+	/* mem_upper counts KiB from 1 MiB to the first hole: all of RAM here,
+	 * capped where a 32-bit field and a 32-bit kernel's view end. */
+	uint64_t upper = (vm->mem_size - 0x100000) / 1024;
+
+	info->mem_upper = upper > 0xffc00 ? 0xffc00 : (uint32_t)upper;
+	info->cmdline = MB_CMDLINE_ADDR;
+	info->mmap_addr = MB_MMAP_ADDR;
+	info->mmap_length = sizeof(map);
+	info->boot_loader_name = MB_NAME_ADDR;
+	return 0;
+}
+
+static void flat_segment(struct kvm_segment *seg, uint16_t selector, uint8_t type)
+{
+	*seg = (struct kvm_segment){
+		.base = 0, .limit = 0xffffffff, .selector = selector, .type = type,
+		.present = 1, .dpl = 0, .db = 1, .s = 1, .l = 0, .g = 1,
+	};
+}
+
+int multiboot_setup_vcpu(struct vcpu *v, const struct multiboot_kernel *k)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	if (vcpu_get_sregs(v, &sregs) < 0)
+		return throw_err(-1, "KVM_GET_SREGS:");
+	/* The state the multiboot spec promises: flat 4 GiB code and data
+	 * segments, protection on, paging off. The kernel loads its own GDT. */
+	flat_segment(&sregs.cs, 0x08, 0xb); /* execute/read, accessed */
+	flat_segment(&sregs.ds, 0x10, 0x3); /* read/write, accessed */
+	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
+	sregs.cr0 = (sregs.cr0 | 0x1) & ~0x80000000ull; /* PE on, PG off */
+	if (vcpu_set_sregs(v, &sregs) < 0)
+		return throw_err(-1, "KVM_SET_SREGS:");
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rax = MB_BOOT_MAGIC;
+	regs.rbx = MB_INFO_ADDR;
+	regs.rip = k->entry;
+	regs.rflags = 0x2;
+	if (vcpu_set_regs(v, &regs) < 0)
+		return throw_err(-1, "KVM_SET_REGS:");
+	return 0;
+}

@@ -1,0 +1,34 @@
+#include "term.h"
+
+#include <stdlib.h>
+#include <termios.h>
+#include <unistd.h>
+
+static struct termios saved;
+static int saved_fd = -1;
+
+void term_restore(void)
+{
+	if (saved_fd >= 0) {
+		tcsetattr(saved_fd, TCSAFLUSH, &saved);
+		saved_fd = -1;
+	}
+}
+
+bool term_enter_raw(int fd)
+{
+	struct termios raw;
+
+	if (!isatty(fd) || tcgetattr(fd, &saved) < 0)
+		return false;
+	raw = saved;
+	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ECHONL | ISIG | IEXTEN);
+	raw.c_iflag &= ~(tcflag_t)(IXON | BRKINT | INPCK | ISTRIP);
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	if (tcsetattr(fd, TCSAFLUSH, &raw) < 0)
+		return false;
+	saved_fd = fd;
+	atexit(term_restore);
+	return true;
+}
