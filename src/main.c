@@ -47,9 +47,11 @@ static int load_image(struct guest *g, const char *path, const struct options *o
 	if (image_read(&g->image, path, kernel_mem, "of guest memory") < 0)
 		return -1;
 	if (multiboot_detect(g->image.data, g->image.size)) {
+		struct multiboot_kernel k;
+
 		g->kind = BOOT_MULTIBOOT;
 		g->mem_size = kernel_mem;
-		return 0;
+		return multiboot_parse(&g->image, g->mem_size, &k);
 	}
 	g->kind = BOOT_REALMODE;
 	g->mem_size = opts->mem_size;

@@ -67,7 +67,35 @@ static int check_elf_header(const struct image *img, Elf32_Ehdr *eh)
 	return 0;
 }
 
-int multiboot_load(struct vm *vm, const struct image *img, struct multiboot_kernel *k)
+static int check_segment(const struct image *img, const Elf32_Phdr *ph, int i,
+			 uint64_t mem_size)
+{
+	if (ph->p_filesz > ph->p_memsz || ph->p_offset > img->size ||
+	    ph->p_filesz > img->size - ph->p_offset)
+		return throw_err(-1, "%s: ELF segment %d lies beyond the end of the file",
+				 img->path, i);
+	if ((uint64_t)ph->p_paddr + ph->p_memsz > mem_size)
+		return throw_err(-1, "%s: ELF segment %d (0x%x-0x%llx) lies outside the %llu MiB of guest memory",
+				 img->path, i, ph->p_paddr,
+				 (unsigned long long)ph->p_paddr + ph->p_memsz,
+				 (unsigned long long)(mem_size >> 20));
+	if (ph->p_paddr < MB_INFO_END)
+		return throw_err(-1, "%s: ELF segment %d at 0x%x overlaps the first 40 KiB, where the multiboot information goes",
+				 img->path, i, ph->p_paddr);
+	return 0;
+}
+
+static bool loadable(const Elf32_Phdr *ph)
+{
+	return ph->p_type == PT_LOAD && ph->p_memsz != 0;
+}
+
+static void read_phdr(const struct image *img, const Elf32_Ehdr *eh, int i, Elf32_Phdr *ph)
+{
+	memcpy(ph, img->data + eh->e_phoff + (size_t)i * sizeof(*ph), sizeof(*ph));
+}
+
+int multiboot_parse(const struct image *img, uint64_t mem_size, struct multiboot_kernel *k)
 {
 	Elf32_Ehdr eh;
 	int loaded = 0;
@@ -80,25 +108,11 @@ int multiboot_load(struct vm *vm, const struct image *img, struct multiboot_kern
 	for (int i = 0; i < eh.e_phnum; i++) {
 		Elf32_Phdr ph;
 
-		memcpy(&ph, img->data + eh.e_phoff + (size_t)i * sizeof(ph), sizeof(ph));
-		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+		read_phdr(img, &eh, i, &ph);
+		if (!loadable(&ph))
 			continue;
-		if (ph.p_filesz > ph.p_memsz || ph.p_offset > img->size ||
-		    ph.p_filesz > img->size - ph.p_offset)
-			return throw_err(-1, "%s: ELF segment %d lies beyond the end of the file",
-					 img->path, i);
-		uint8_t *dst = vm_guest_ptr(vm, ph.p_paddr, ph.p_memsz);
-
-		if (!dst)
-			return throw_err(-1, "%s: ELF segment %d (0x%x-0x%llx) lies outside the %llu MiB of guest memory",
-					 img->path, i, ph.p_paddr,
-					 (unsigned long long)ph.p_paddr + ph.p_memsz,
-					 (unsigned long long)(vm->mem_size >> 20));
-		if (ph.p_paddr < MB_INFO_END)
-			return throw_err(-1, "%s: ELF segment %d at 0x%x overlaps the first 40 KiB, where the multiboot information goes",
-					 img->path, i, ph.p_paddr);
-		memcpy(dst, img->data + ph.p_offset, ph.p_filesz);
-		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
+		if (check_segment(img, &ph, i, mem_size) < 0)
+			return -1;
 		if (ph.p_paddr < k->load_start)
 			k->load_start = ph.p_paddr;
 		if (ph.p_paddr + ph.p_memsz > k->load_end)
@@ -110,6 +124,30 @@ int multiboot_load(struct vm *vm, const struct image *img, struct multiboot_kern
 	if (k->entry < k->load_start || k->entry >= k->load_end)
 		return throw_err(-1, "%s: ELF entry point 0x%x is outside the loaded segments",
 				 img->path, k->entry);
+	return 0;
+}
+
+int multiboot_load(struct vm *vm, const struct image *img, struct multiboot_kernel *k)
+{
+	Elf32_Ehdr eh;
+
+	if (multiboot_parse(img, vm->mem_size, k) < 0)
+		return -1;
+	memcpy(&eh, img->data, sizeof(eh));
+	for (int i = 0; i < eh.e_phnum; i++) {
+		Elf32_Phdr ph;
+
+		read_phdr(img, &eh, i, &ph);
+		if (!loadable(&ph))
+			continue;
+		uint8_t *dst = vm_guest_ptr(vm, ph.p_paddr, ph.p_memsz);
+
+		if (!dst)
+			return throw_err(-1, "%s: ELF segment %d lies outside guest memory",
+					 img->path, i);
+		memcpy(dst, img->data + ph.p_offset, ph.p_filesz);
+		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
+	}
 	return 0;
 }
 

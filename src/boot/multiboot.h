@@ -34,9 +34,12 @@ struct multiboot_kernel {
 	uint32_t load_start, load_end; /* physical extent of the segments */
 };
 
-/* Checks the ELF32 headers against the file and the segments against guest
- * RAM; on success copies the segments in and zeroes their BSS. Returns 0,
- * or -1 after printing one line naming the file and the problem. */
+/* Checks the ELF32 headers against the file and the segments against
+ * mem_size bytes of RAM. Returns 0, or -1 after printing one line naming the
+ * file and the problem. */
+int multiboot_parse(const struct image *img, uint64_t mem_size,
+		    struct multiboot_kernel *k);
+/* multiboot_parse, then copies the segments in and zeroes their BSS. */
 int multiboot_load(struct vm *vm, const struct image *img,
 		   struct multiboot_kernel *k);
 int multiboot_write_info(struct vm *vm, const char *cmdline);
