@@ -71,6 +71,14 @@ $(B)/guests/test/%.elf: guests/multiboot/%.S
 	$(AS) --32 -o $(B)/guests/test/$*.o $<
 	$(LD) -m elf_i386 -Ttext 0x100000 -e _start -o $@ $(B)/guests/test/$*.o
 
+# A long-mode kernel is assembled as ELF64 and repackaged as ELF32, the only
+# class multiboot v1 loaders (kvm-vmm, QEMU -kernel) accept.
+$(B)/guests/test/compute.elf: guests/multiboot/compute.S
+	@mkdir -p $(dir $@)
+	$(AS) --64 -o $(B)/guests/test/compute.o $<
+	$(LD) -m elf_x86_64 -Ttext 0x100000 -e _start -o $(B)/guests/test/compute64.elf $(B)/guests/test/compute.o
+	objcopy -O elf32-i386 $(B)/guests/test/compute64.elf $@
+
 # --- tests ---
 $(B)/unit-tests: $(patsubst %.c,$(B)/obj/%.o,$(UNIT_SRCS) $(LIB_SRCS))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -77,6 +77,9 @@ exits "counter exits" counter $(($(bytes counter) * 2 + 1))
 # One PUTCHAR exit a byte, plus HLT; with PUTS, one exit for the whole table.
 exits "multiplication exits" multiplication $(($(bytes multiplication) + 1))
 exits "multiplication-puts exits" multiplication-puts 2
+vmm --stats-json "$T/stats.json" "$G/test/multiplication-uart.bin"
+[ "$RC" -eq 0 ] && cmp -s "$T/out" "$GOLD/multiplication.out" && [ "$(total_exits)" = $(($(bytes multiplication) + 1)) ] &&
+	ok "multiplication through UART writes" || bad "multiplication-uart" "status $RC, $(total_exits) exits"
 
 # --- matrix: C = A x B computed here, independently of the guest ---
 awk 'NR <= 8 { for (j = 1; j <= 8; j++) A[NR, j] = $j }
