@@ -26,7 +26,7 @@ TEST_GUESTS := $(patsubst guests/test/%.S,$(B)/guests/test/%.bin,$(wildcard gues
 GUESTS := $(REAL_GUESTS) $(TEST_GUESTS)
 
 
-.PHONY: clean-clang
+.PHONY: clean-clang bench
 .PHONY: all guests test test-unit test-host test-asan test-nested run install uninstall clean static asan
 all: $(B)/kvm-vmm guests
 guests: $(GUESTS)
@@ -78,6 +78,17 @@ $(B)/guests/test/compute.elf: guests/multiboot/compute.S
 	$(AS) --64 -o $(B)/guests/test/compute.o $<
 	$(LD) -m elf_x86_64 -Ttext 0x100000 -e _start -o $(B)/guests/test/compute64.elf $(B)/guests/test/compute.o
 	objcopy -O elf32-i386 $(B)/guests/test/compute64.elf $@
+
+# --- make bench: bench/results.md, results.json, chart.svg ---
+BENCH_TOOLS := $(B)/runstat $(B)/bare $(B)/native $(B)/setup-steps
+$(B)/bare $(B)/setup-steps: $(B)/%: bench/%.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+# Not -O2: the loop is in inline assembly; the flags must not matter.
+$(B)/native: bench/native.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+bench: all $(BENCH_TOOLS)
+	sh bench/install-deps.sh
+	python3 bench/bench.py
 
 # --- tests ---
 $(B)/unit-tests: $(patsubst %.c,$(B)/obj/%.o,$(UNIT_SRCS) $(LIB_SRCS))

@@ -6,7 +6,6 @@
  *   bare out N      a real-mode guest that OUTs to port 0x80 N times, each
  *                   exit handled by an empty switch; prints ns per exit
  */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <stdio.h>

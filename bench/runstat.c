@@ -2,12 +2,12 @@
  * and peak RSS (from the kernel's accounting of the finished child, wait4),
  * as median, min and max. stdin is /dev/null, stdout/stderr are discarded.
  *
- * usage: runstat N COMMAND [ARGS...]
+ * usage: runstat [-i INPUT] N COMMAND [ARGS...]   (INPUT: the child's stdin)
  * prints: wall_us median min max  rss_kb median min max  status S */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -30,11 +30,18 @@ static long now_us(void)
 
 int main(int argc, char **argv)
 {
-	int n = argc > 2 ? atoi(argv[1]) : 0;
+	const char *input = "/dev/null";
 	int status = 0;
 
+	if (argc > 2 && strcmp(argv[1], "-i") == 0) {
+		input = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
+	int n = argc > 2 ? atoi(argv[1]) : 0;
+
 	if (n < 1 || n > 100000) {
-		fprintf(stderr, "usage: runstat N COMMAND [ARGS...]\n");
+		fprintf(stderr, "usage: runstat [-i INPUT] N COMMAND [ARGS...]\n");
 		return 2;
 	}
 	long *wall = calloc((size_t)n, sizeof(long));
@@ -49,8 +56,11 @@ int main(int argc, char **argv)
 
 		if (pid == 0) {
 			int null = open("/dev/null", O_RDWR);
+			int in = open(input, O_RDONLY);
 
-			dup2(null, 0);
+			if (in < 0)
+				_exit(126);
+			dup2(in, 0);
 			dup2(null, 1);
 			dup2(null, 2);
 			execvp(argv[2], argv + 2);

@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""make bench: measures kvm-vmm against the floor of this machine's KVM and
+writes bench/results.md, bench/results.json and bench/chart.svg.
+
+Every figure is a median over several runs after a warm-up, shown with its
+min and max. Whole-process wall time and peak RSS come from build/runstat
+(fork, exec, wait4), not from the VMM's own report."""
+
+import datetime
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+VMM = os.path.join(BUILD, "kvm-vmm")
+GUESTS = os.path.join(BUILD, "guests")
+TOOL = {name: os.path.join(BUILD, name) for name in ("runstat", "bare", "native", "setup-steps")}
+RUNS = int(os.environ.get("BENCH_RUNS", "21"))
+REAL_GUESTS = ["minimal", "hello", "counter", "multiplication", "fibonacci", "matrix", "hctest"]
+
+
+def guest(name):
+    for sub in ("", "test"):
+        for ext in (".bin", ".elf"):
+            path = os.path.join(GUESTS, sub, name + ext)
+            if os.path.exists(path):
+                return path
+    raise SystemExit(f"bench: guest {name} is not built")
+
+
+def runstat(cmd, runs=RUNS, stdin=None):
+    """Median/min/max wall (ms) and peak RSS (MB) of a whole process."""
+    base = [TOOL["runstat"]] + (["-i", stdin] if stdin else [])
+    subprocess.run(base + ["1"] + cmd, check=True, capture_output=True)  # warm-up
+    out = subprocess.run(base + [str(runs)] + cmd, check=True, capture_output=True, text=True).stdout.split()
+    wall = [int(v) / 1000 for v in out[1:4]]
+    rss = [int(v) / 1024 for v in out[5:8]]
+    return {"wall_ms": wall, "rss_mb": rss, "status": int(out[9])}
+
+
+def vmm_stats(args, stdin=None):
+    """The VMM's own --stats-json report of one run."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as f, open(stdin or os.devnull) as inp:
+        subprocess.run([VMM, "--stats-json", f.name] + args, stdin=inp,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return json.load(f)
+
+
+def mmm(values):
+    return [statistics.median(values), min(values), max(values)]
+
+
+def fmt(triple, digits=2):
+    med, lo, hi = triple
+    return f"{med:.{digits}f} ({lo:.{digits}f}-{hi:.{digits}f})"
+
+
+def kvm_backend():
+    if os.path.isdir("/sys/module/kvm_pvm"):
+        return "kvm-pvm (software KVM: real mode and ring 0 emulated)"
+    with open("/proc/cpuinfo") as f:
+        flags = f.read()
+    if " vmx" in flags:
+        return "hardware (Intel VT-x)"
+    if " svm" in flags:
+        return "hardware (AMD SVM)"
+    return "unknown"
+
+
+def table_real_mode():
+    rows = []
+    for name in REAL_GUESTS:
+        path = guest(name)
+        r = runstat([VMM, path])
+        r.update(name=name, size=os.path.getsize(path), exits=vmm_stats([path])["total"]["exits"])
+        rows.append(r)
+    return rows
+
+
+def os1k_programs():
+    kernel = os.path.join(BUILD, "os1k", "kernel-x86_64.elf")
+    golden = os.path.join(ROOT, "tests", "golden", "os1k")
+    if not os.path.exists(kernel) or not os.path.isdir(golden):
+        return None, []
+    inputs = sorted(f for f in os.listdir(golden) if f.startswith("prog") and f.endswith(".in")
+                    and "i386" not in f)
+    rows = []
+    for name in inputs:
+        stdin = os.path.join(golden, name)
+        r = runstat([VMM, kernel], runs=7, stdin=stdin)
+        r.update(name=name[:-3], exits=vmm_stats([kernel], stdin=stdin)["total"]["exits"])
+        rows.append(r)
+    return kernel, rows
+
+
+def os1k_idle(kernel):
+    """Host CPU used per second of wall time while the OS waits at its prompt."""
+    proc = subprocess.Popen([VMM, kernel], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    time.sleep(1.0)  # boot and reach the prompt
+
+    def cpu_seconds():
+        with open(f"/proc/{proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    c0, t0 = cpu_seconds(), time.monotonic()
+    time.sleep(3.0)
+    c1, t1 = cpu_seconds(), time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    proc.wait()
+    return (c1 - c0) / (t1 - t0)
+
+
+def table_parallel():
+    rows = []
+    counter = guest("counter")
+    for n in (1, 2, 4, 16):
+        r = runstat([VMM] + [counter] * n, runs=11)
+        r.update(guests=n, exits=vmm_stats([counter] * n)["total"]["exits"])
+        rows.append(r)
+    compute = guest("compute")
+    one = runstat([VMM, compute], runs=5)
+    two = runstat([VMM, compute, compute], runs=5)
+    efficiency = one["wall_ms"][0] / two["wall_ms"][0]
+    return {"counter": rows, "compute": {"one": one, "two": two, "efficiency": efficiency}}
+
+
+def table_setup():
+    out = subprocess.run([TOOL["setup-steps"], "31"], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def table_exit_cost():
+    loop = guest("outloop")
+    vmm_ns, bare_ns = [], []
+    for _ in range(7):
+        s = vmm_stats([loop])["total"]
+        vmm_ns.append(s["run_ns"] / s["exits"])
+        out = subprocess.run([TOOL["bare"], "out", "20000"], check=True, capture_output=True, text=True)
+        bare_ns.append(float(out.stdout.split()[2]))
+    return {"vmm_ns": mmm(vmm_ns), "bare_ns": mmm(bare_ns),
+            "ratio": statistics.median(vmm_ns) / statistics.median(bare_ns)}
+
+
+def table_floor():
+    bare = runstat([TOOL["bare"], "hlt"], runs=41)
+    vmm = runstat([VMM, guest("minimal")], runs=41)
+    return {"bare": bare, "vmm": vmm,
+            "wall_ratio": vmm["wall_ms"][0] / bare["wall_ms"][0],
+            "rss_ratio": vmm["rss_mb"][0] / bare["rss_mb"][0]}
+
+
+def table_output_paths():
+    rows = []
+    for label, name in (("UART THR writes", "multiplication-uart"),
+                        ("PUTCHAR hypercalls", "multiplication"),
+                        ("one PUTS hypercall", "multiplication-puts")):
+        path = guest(name)
+        s = vmm_stats([path])["total"]
+        r = runstat([VMM, path])
+        r.update(path=label, guest=name, exits=s["exits"], run_ms=s["run_ns"] / 1e6)
+        rows.append(r)
+    return rows
+
+
+def table_throughput():
+    rows = []
+    for name, count in (("minimal", 200), ("multiplication", 50)):
+        path = guest(name)
+        t0 = time.monotonic()
+        for _ in range(count):
+            subprocess.run([VMM, path], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=True)
+        rows.append({"name": name, "runs": count, "per_second": count / (time.monotonic() - t0)})
+    return rows
+
+
+def table_compute():
+    vm = runstat([VMM, guest("compute")], runs=5)
+    native = runstat([TOOL["native"]], runs=5)
+    same = (subprocess.run([VMM, guest("compute")], capture_output=True, text=True).stdout ==
+            subprocess.run([TOOL["native"]], capture_output=True, text=True).stdout)
+    return {"vm": vm, "native": native, "ratio": vm["wall_ms"][0] / native["wall_ms"][0], "same_result": same}
+
+
+def qemu_comparison():
+    qemu = shutil.which("qemu-system-x86_64")
+    if not qemu:
+        return None
+    cmd = [qemu, "-accel", "kvm", "-kernel", guest("mbtest"), "-display", "none", "-nodefaults",
+           "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-m", "64"]
+    probe = subprocess.run(cmd, capture_output=True, timeout=60)
+    if probe.returncode != 33:
+        return {"error": f"QEMU with KVM ended with status {probe.returncode}"}
+    q = runstat(cmd, runs=5)
+    v = runstat([VMM, guest("mbtest")], runs=21)
+    return {"qemu": q, "vmm": v, "wall_ratio": q["wall_ms"][0] / v["wall_ms"][0],
+            "rss_ratio": q["rss_mb"][0] / v["rss_mb"][0]}
+
+
+def main():
+    started = time.monotonic()
+    res = {
+        "machine": {"host": platform.node(), "kernel": platform.release(), "cpus": os.cpu_count(),
+                    "kvm": kvm_backend(), "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")},
+        "runs": RUNS,
+    }
+    steps = [("real_mode", table_real_mode), ("parallel", table_parallel), ("setup", table_setup),
+             ("exit_cost", table_exit_cost), ("floor", table_floor), ("output_paths", table_output_paths),
+             ("throughput", table_throughput), ("compute", table_compute), ("qemu", qemu_comparison)]
+    for key, fn in steps:
+        print(f"bench: {key} ...", flush=True)
+        res[key] = fn()
+    kernel, rows = os1k_programs()
+    res["os1k"] = {"programs": rows, "idle_cpu": os1k_idle(kernel) if kernel else None}
+    res["bench_seconds"] = time.monotonic() - started
+    with open(os.path.join(ROOT, "bench", "results.json"), "w") as f:
+        json.dump(res, f, indent=1)
+    from report import write_report  # bench/report.py: markdown and chart
+    write_report(res, os.path.join(ROOT, "bench"))
+    print(f"bench: wrote bench/results.md in {res['bench_seconds']:.0f} s")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    main()
