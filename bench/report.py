@@ -129,7 +129,7 @@ def write_report(res, outdir):
     f = res["floor"]
     L += ["", "## 6. The floor: a 1-byte HLT guest, process start to end (41 runs)", "",
           "| | Wall time (ms) | Peak RSS (MB) |", "|---|---|---|",
-          f"| bare (bench/bare.c) | {fmt(f['bare']['wall_ms'])} | {fmt(f['bare']['rss_mb'])} |",
+          f"| bare (bench/bare.c, linked like kvm-vmm) | {fmt(f['bare']['wall_ms'])} | {fmt(f['bare']['rss_mb'])} |",
           f"| kvm-vmm minimal.bin | {fmt(f['vmm']['wall_ms'])} | {fmt(f['vmm']['rss_mb'])} |", "",
           f"Ratios: wall {f['wall_ratio']:.2f}x, RSS {f['rss_ratio']:.2f}x."]
 
