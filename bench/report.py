@@ -64,6 +64,8 @@ set grid ytics
 set ylabel 'wall time, ms (median)'
 set y2label 'VM exits'
 set y2tics
+set yrange [0:*]
+set y2range [0:*]
 set ytics nomirror
 set key top left
 set title 'Real-mode guests'
