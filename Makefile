@@ -34,7 +34,7 @@ GUESTS := $(REAL_GUESTS) $(TEST_GUESTS)
 
 
 .PHONY: clean-clang bench
-.PHONY: all guests test test-unit test-host test-asan test-nested run install uninstall clean static asan
+.PHONY: all guests test test-unit test-host test-asan test-nested test-qemu run install uninstall clean static asan
 all: $(B)/kvm-vmm guests
 guests: $(GUESTS)
 
@@ -67,6 +67,7 @@ $(B)/guests/test/%.bin: guests/test/%.S $(wildcard guests/real/*.inc)
 	@mkdir -p $(dir $@)
 	$(AS) --32 -I guests/real -o $(B)/guests/test/$*.o $<
 	$(LD) -m elf_i386 -Ttext 0x1000 -e 0x1000 --oformat binary -o $@ $(B)/guests/test/$*.o
+include guests/os1k/os1k.mk
 
 # --- measuring: whole-process wall time and peak RSS of a command ---
 $(B)/runstat: bench/runstat.c
@@ -106,12 +107,18 @@ $(B)/unit-tests: $(patsubst %.c,$(B)/obj/%.o,$(UNIT_SRCS) $(LIB_SRCS))
 
 test-unit: $(B)/unit-tests
 	$(B)/unit-tests
+# Each lane runs both suites and fails if either fails.
 test-host: all
-	sh tests/e2e/run.sh $(B)/kvm-vmm $(B)/guests tests/golden
-test-asan: $(B)/asan/kvm-vmm guests
-	sh tests/e2e/run.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden
-test-nested: static guests
-	sh tests/e2e/nested.sh $(B)/static/kvm-vmm $(B)/guests tests/golden
+	sh tests/e2e/run.sh $(B)/kvm-vmm $(B)/guests tests/golden; r=$$?; \
+	sh tests/e2e/os1k.sh vmm $(B)/kvm-vmm $(B)/os1k tests/golden/os1k && exit $$r
+test-asan: $(B)/asan/kvm-vmm guests $(OS1K_IMAGES)
+	sh tests/e2e/run.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden; r=$$?; \
+	sh tests/e2e/os1k.sh vmm $(B)/asan/kvm-vmm $(B)/os1k tests/golden/os1k && exit $$r
+test-nested: static guests $(OS1K_IMAGES)
+	sh tests/e2e/nested.sh $(B)/static/kvm-vmm $(B)/guests tests/golden $(B)/os1k
+# Outside check that the 1K OS images are proper multiboot kernels.
+test-qemu: $(OS1K_IMAGES)
+	sh tests/e2e/os1k.sh qemu qemu-system-x86_64 $(B)/os1k tests/golden/os1k
 test:
 	sh tests/run-all.sh
 

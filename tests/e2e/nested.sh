@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs the end-to-end suite a second time inside the nested lane: Debian's
 # kernel under QEMU/TCG with kvm_amd, a real SVM KVM (tests/nested/).
-# usage: nested.sh STATIC_VMM GUEST_DIR GOLDEN_DIR
+# usage: nested.sh STATIC_VMM GUEST_DIR GOLDEN_DIR OS1K_DIR
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 payload=$top/build/nested/payload
@@ -10,5 +10,9 @@ mkdir -p "$payload"
 cp "$1" "$payload/kvm-vmm"
 cp -r "$2" "$payload/guests"
 cp -r "$3" "$payload/golden"
-cp "$top/tests/e2e/run.sh" "$payload/run.sh"
-exec "$top/tests/nested/run-lane.sh" "$payload" sh ./run.sh ./kvm-vmm ./guests ./golden
+cp -r "$4" "$payload/os1k"
+cp "$top/tests/e2e/run.sh" "$top/tests/e2e/os1k.sh" "$payload/"
+# Hardware semantics: both 1K OS images run here, i386 included.
+exec "$top/tests/nested/run-lane.sh" "$payload" sh -c \
+	'sh ./run.sh ./kvm-vmm ./guests ./golden; r=$?; sh ./os1k.sh vmm ./kvm-vmm ./os1k ./golden/os1k && exit $r'
+

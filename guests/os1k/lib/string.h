@@ -1,0 +1,17 @@
+/* The few string and memory functions the kernel and the programs use.
+ * GCC may also call memset/memcpy/memmove/memcmp itself (struct copies),
+ * so these four keep their standard names and meanings. */
+#ifndef OS1K_STRING_H
+#define OS1K_STRING_H
+
+#include <stddef.h>
+
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+
+#endif
