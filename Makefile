@@ -110,7 +110,8 @@ test-unit: $(B)/unit-tests
 # Each lane runs both suites and fails if either fails.
 test-host: all
 	sh tests/e2e/run.sh $(B)/kvm-vmm $(B)/guests tests/golden; r=$$?; \
-	sh tests/e2e/os1k.sh vmm $(B)/kvm-vmm $(B)/os1k tests/golden/os1k && exit $$r
+	sh tests/e2e/os1k.sh vmm $(B)/kvm-vmm $(B)/os1k tests/golden/os1k || r=1; \
+	sh tests/e2e/tty.sh $(B)/kvm-vmm $(B)/os1k/kernel-x86_64.elf && exit $$r
 test-asan: $(B)/asan/kvm-vmm guests $(OS1K_IMAGES)
 	sh tests/e2e/run.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden; r=$$?; \
 	sh tests/e2e/os1k.sh vmm $(B)/asan/kvm-vmm $(B)/os1k tests/golden/os1k && exit $$r

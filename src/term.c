@@ -26,7 +26,8 @@ bool term_enter_raw(int fd)
 	raw.c_iflag &= ~(tcflag_t)(IXON | BRKINT | INPCK | ISTRIP);
 	raw.c_cc[VMIN] = 1;
 	raw.c_cc[VTIME] = 0;
-	if (tcsetattr(fd, TCSAFLUSH, &raw) < 0)
+	/* TCSANOW, not TCSAFLUSH: keys typed before the start are the guest's. */
+	if (tcsetattr(fd, TCSANOW, &raw) < 0)
 		return false;
 	saved_fd = fd;
 	atexit(term_restore);

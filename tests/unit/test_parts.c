@@ -1,5 +1,6 @@
 /* The bus, the console, option parsing and image loading. */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -59,6 +60,25 @@ TEST(console_tags_whole_lines)
 	test_pipe_drain(&p, buf, sizeof(buf));
 	CHECK(strcmp(buf, "[g1] d\n") == 0);
 	CHECK_EQ(out.bytes, 5);
+	test_pipe_close(&p);
+}
+
+TEST(console_terminal_escapes)
+{
+	struct test_pipe p = test_pipe_open();
+	struct console_in in;
+	uint8_t b;
+
+	signal(SIGUSR2, SIG_IGN); /* the quit request wakes the main thread */
+	console_in_init(&in, p.rd, NULL);
+	in.escapes = true;
+	CHECK(write(p.wr, "a\x01\x01" "b\x01zc\x01xd", 10) == 10);
+	CHECK(console_in_getc(&in, &b, 0) == 1 && b == 'a');
+	CHECK(console_in_getc(&in, &b, 0) == 1 && b == 0x01); /* Ctrl-A Ctrl-A */
+	CHECK(console_in_getc(&in, &b, 0) == 1 && b == 'b');
+	CHECK(console_in_getc(&in, &b, 0) == 1 && b == 'c'); /* Ctrl-A z: dropped */
+	CHECK(console_in_getc(&in, &b, 0) == -1);	       /* Ctrl-A x: quit */
+	CHECK(in.quit_requested);
 	test_pipe_close(&p);
 }
 
