@@ -39,7 +39,8 @@ def guest(name):
 def runstat(cmd, runs=RUNS, stdin=None):
     """Median/min/max wall (ms) and peak RSS (MB) of a whole process."""
     base = [TOOL["runstat"]] + (["-i", stdin] if stdin else [])
-    subprocess.run(base + ["1"] + cmd, check=True, capture_output=True)  # warm-up
+    if runs > 1:
+        subprocess.run(base + ["1"] + cmd, check=True, capture_output=True)  # warm-up
     out = subprocess.run(base + [str(runs)] + cmd, check=True, capture_output=True, text=True).stdout.split()
     wall = [int(v) / 1000 for v in out[1:4]]
     rss = [int(v) / 1024 for v in out[5:8]]
@@ -151,9 +152,22 @@ def table_exit_cost():
             "ratio": statistics.median(vmm_ns) / statistics.median(bare_ns)}
 
 
+def interleaved(cmds, rounds):
+    """runstat of several commands, alternating run by run so that a noisy
+    moment of a shared machine falls on all of them alike."""
+    samples = [{"wall_ms": [], "rss_mb": []} for _ in cmds]
+    for cmd in cmds:
+        runstat(cmd, runs=1)  # warm-up
+    for _ in range(rounds):
+        for cmd, acc in zip(cmds, samples):
+            r = runstat(cmd, runs=1)
+            acc["wall_ms"].append(r["wall_ms"][0])
+            acc["rss_mb"].append(r["rss_mb"][0])
+    return [{"wall_ms": mmm(a["wall_ms"]), "rss_mb": mmm(a["rss_mb"])} for a in samples]
+
+
 def table_floor():
-    bare = runstat([TOOL["bare"], "hlt"], runs=41)
-    vmm = runstat([VMM, guest("minimal")], runs=41)
+    bare, vmm = interleaved([[TOOL["bare"], "hlt"], [VMM, guest("minimal")]], rounds=41)
     return {"bare": bare, "vmm": vmm,
             "wall_ratio": vmm["wall_ms"][0] / bare["wall_ms"][0],
             "rss_ratio": vmm["rss_mb"][0] / bare["rss_mb"][0]}

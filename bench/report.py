@@ -129,7 +129,7 @@ def write_report(res, outdir):
           f"| kvm-vmm | {fmt(e['vmm_ns'], 0)} |", "", f"Ratio: {e['ratio']:.2f}x."]
 
     f = res["floor"]
-    L += ["", "## 6. The floor: a 1-byte HLT guest, process start to end (41 runs)", "",
+    L += ["", "## 6. The floor: a 1-byte HLT guest, process start to end (41 runs each, alternating)", "",
           "| | Wall time (ms) | Peak RSS (MB) |", "|---|---|---|",
           f"| bare (bench/bare.c, linked like kvm-vmm) | {fmt(f['bare']['wall_ms'])} | {fmt(f['bare']['rss_mb'])} |",
           f"| kvm-vmm minimal.bin | {fmt(f['vmm']['wall_ms'])} | {fmt(f['vmm']['rss_mb'])} |", "",
