@@ -34,7 +34,7 @@ GUESTS := $(REAL_GUESTS) $(TEST_GUESTS)
 
 
 .PHONY: clean-clang bench
-.PHONY: all guests test test-unit test-host test-asan test-nested test-qemu run install uninstall clean static asan
+.PHONY: all guests test test-unit test-host test-asan test-nested test-qemu test-linux run install uninstall clean static asan
 all: $(B)/kvm-vmm guests
 guests: $(GUESTS)
 
@@ -117,6 +117,9 @@ test-asan: $(B)/asan/kvm-vmm guests $(OS1K_IMAGES)
 	sh tests/e2e/os1k.sh vmm $(B)/asan/kvm-vmm $(B)/os1k tests/golden/os1k && exit $$r
 test-nested: static guests $(OS1K_IMAGES)
 	sh tests/e2e/nested.sh $(B)/static/kvm-vmm $(B)/guests tests/golden $(B)/os1k
+# Debian's kernel booted to a busybox init in the nested lane.
+test-linux: static
+	sh tests/linux/run.sh $(B)/static/kvm-vmm
 # Outside check that the 1K OS images are proper multiboot kernels.
 test-qemu: $(OS1K_IMAGES)
 	sh tests/e2e/os1k.sh qemu qemu-system-x86_64 $(B)/os1k tests/golden/os1k

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot/bzimage.h"
 #include "err.h"
 #include "vcpu.h"
 
@@ -29,19 +30,30 @@ static const struct option long_options[] = {
 	{ "mem", required_argument, NULL, 'm' },
 	{ "append", required_argument, NULL, 'p' },
 	{ "paging", no_argument, NULL, OPT_PAGING },
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "initrd", required_argument, NULL, 'i' },
+	{ "smp", required_argument, NULL, 'c' },
+	{ "cpus", required_argument, NULL, 'c' },
 	{ NULL, 0, NULL, 0 },
 };
 
 void cli_print_help(void)
 {
 	printf("Usage: kvm-vmm [OPTION]... GUEST [GUEST]...\n"
+	       "  or:  kvm-vmm -k BZIMAGE [-i INITRD] [-p CMDLINE] [-m SIZE] [-c N]\n"
 	       "Run guests on /dev/kvm, each in a VM of its own on its own vCPU thread,\n"
-	       "all at once. A GUEST is a 16-bit real-mode flat binary, or a multiboot\n"
-	       "(v1) ELF32 kernel such as build/os1k/kernel-x86_64.elf.\n"
+	       "all at once. A GUEST is a 16-bit real-mode flat binary, a multiboot\n"
+	       "(v1) ELF32 kernel such as build/os1k/kernel-x86_64.elf, or a 64-bit\n"
+	       "Linux bzImage, whose console is the 16550A (ttyS0).\n"
 	       "\n"
+	       "  -k, --kernel=BZIMAGE   boot this Linux kernel (instead of GUESTs)\n"
+	       "  -i, --initrd=FILE      initramfs for the Linux kernel\n"
+	       "  -c, --smp=N            vCPUs of the Linux guest, 1-%d (default 1)\n"
 	       "  -m, --mem=SIZE         guest RAM per VM (default 1M for flat binaries,\n"
-	       "                         64M for kernels; suffixes K, M, G)\n"
-	       "  -p, --append=CMDLINE   kernel command line (multiboot kernels)\n"
+	       "                         64M for multiboot kernels, 256M for Linux;\n"
+	       "                         suffixes K, M, G)\n"
+	       "  -p, --append=CMDLINE   kernel command line; for Linux, added to\n"
+	       "                         \"" BZ_BASE_CMDLINE "\"\n"
 	       "      --paging           accepted for compatibility: kernels are\n"
 	       "                         recognised by their multiboot header\n"
 	       "      --tag              prefix each output line with the guest's name\n"
@@ -54,7 +66,8 @@ void cli_print_help(void)
 	       "\n"
 	       "The first guest reads standard input through its UART and GETCHAR;\n"
 	       "at most %d guests run at once. At a terminal a kernel's console is raw:\n"
-	       "Ctrl-A X quits. Guest ABI: docs/guest-abi.md, docs/os1k.md.\n"
+	       "Ctrl-A X quits. Guest ABI: docs/guest-abi.md, docs/os1k.md; Linux:\n"
+	       "docs/linux.md (a reboot of Linux ends the run with status 0).\n"
 	       "\n"
 	       "Exit status:\n"
 	       "  0        every guest halted or exited with status 0\n"
@@ -66,7 +79,7 @@ void cli_print_help(void)
 	       "  124      a guest was still running at --timeout\n"
 	       "  125      bad hypercall\n"
 	       "  130, 143 stopped by SIGINT or SIGTERM\n",
-	       MAX_GUESTS);
+	       MAX_VCPUS, MAX_GUESTS);
 }
 
 void cli_print_version(void)
@@ -120,6 +133,25 @@ int cli_parse_seconds(const char *text, uint64_t *ms)
 	return 0;
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* A whole number from 1 to max; 0 on success. */
+static int parse_count(const char *text, int max, int *count)
+{
+	char *end;
+	long value;
+
+	if (!text || *text < '0' || *text > '9')
+		return -1;
+	errno = 0;
+	value = strtol(text, &end, 10);
+	if (errno || *end || value < 1 || value > max)
+		return -1;
+	*count = (int)value;
+	return 0;
+}
+
 static int usage_error(const char *fmt, const char *arg)
 {
 	char msg[256];
@@ -138,7 +170,8 @@ int cli_parse(int argc, char **argv, struct options *opts)
 	opts->mem_size = DEFAULT_MEM_SIZE;
 	optind = 0; /* glibc: full re-initialisation, so parsing can repeat */
 	opterr = 0; /* errors are reported below in our own words */
-	while ((c = getopt_long(argc, argv, ":hVm:p:", long_options, NULL)) != -1) {
+	opts->smp = 1;
+	while ((c = getopt_long(argc, argv, ":hVm:p:k:i:c:", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			opts->help = true;
@@ -159,6 +192,17 @@ int cli_parse(int argc, char **argv, struct options *opts)
 			opts->cmdline = optarg;
 			break;
 		case OPT_PAGING:
+			break;
+		case 'k':
+			opts->kernel = optarg;
+			break;
+		case 'i':
+			opts->initrd = optarg;
+			break;
+		case 'c':
+			if (parse_count(optarg, MAX_VCPUS, &opts->smp))
+				return usage_error("invalid --smp '%s': need a number of vCPUs from 1 to " STR(MAX_VCPUS),
+						   optarg);
 			break;
 		case OPT_DEBUG_IO:
 			opts->debug_io = true;
@@ -186,8 +230,17 @@ int cli_parse(int argc, char **argv, struct options *opts)
 		return 0;
 	opts->images = argv + optind;
 	opts->nimages = argc - optind;
+	if (opts->kernel) {
+		if (opts->nimages)
+			return usage_error("guest image '%s' given with --kernel: boot one or the other",
+					   opts->images[0]);
+		opts->images = &opts->kernel;
+		opts->nimages = 1;
+	}
 	if (opts->nimages == 0)
 		return usage_error("%s", "no guest image given");
+	if (opts->nimages > 1 && (opts->initrd || opts->smp > 1))
+		return usage_error("%s", "--initrd and --smp apply to one Linux kernel, not to several guests");
 	if (opts->nimages > MAX_GUESTS) {
 		err_print("%d guests given; at most %d can run at once",
 			  opts->nimages, MAX_GUESTS);

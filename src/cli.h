@@ -12,6 +12,7 @@
 #define DEFAULT_KERNEL_MEM_SIZE (64u << 20) /* for multiboot kernels */
 #define MIN_MEM_SIZE (64u << 10)
 #define MAX_MEM_SIZE (64ull << 30)
+#define MAX_VCPUS 64 /* --smp; the MP table's limit too */
 
 struct options {
 	bool help;
@@ -21,6 +22,9 @@ struct options {
 	bool debug_io;
 	const char *stats_json;
 	const char *cmdline; /* --append: the kernel command line */
+	char *kernel;	     /* --kernel: the one image, a Linux bzImage */
+	const char *initrd;  /* --initrd, for Linux */
+	int smp;	     /* --smp: vCPUs of a Linux guest, default 1 */
 	bool mem_given;
 	uint64_t timeout_ms; /* 0: no timeout */
 	uint64_t mem_size;

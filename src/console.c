@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static void write_all(int fd, const void *buf, size_t len)
@@ -80,8 +81,14 @@ void console_out_flush(struct console_out *out)
 
 void console_in_init(struct console_in *in, int fd, const volatile bool *cancel)
 {
+	pthread_condattr_t attr;
+
 	memset(in, 0, sizeof(*in));
 	pthread_mutex_init(&in->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&in->taken, &attr);
+	pthread_condattr_destroy(&attr);
 	in->fd = fd;
 	in->eof = fd < 0;
 	in->cancel = cancel;
@@ -105,6 +112,24 @@ bool console_in_pending(struct console_in *in)
 	pending = in->pos < in->len;
 	pthread_mutex_unlock(&in->lock);
 	return pending;
+}
+
+void console_in_wait_taken(struct console_in *in, int timeout_ms)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&in->lock);
+	while (in->pos < in->len && !(in->cancel && *in->cancel))
+		if (pthread_cond_timedwait(&in->taken, &in->lock, &until) != 0)
+			break;
+	pthread_mutex_unlock(&in->lock);
 }
 
 bool console_in_eof(struct console_in *in)
@@ -205,6 +230,8 @@ int console_in_getc(struct console_in *in, uint8_t *byte, int timeout_ms)
 	if (in->pos < in->len) {
 		*byte = in->buf[in->pos++];
 		ret = 1;
+		if (in->pos == in->len)
+			pthread_cond_broadcast(&in->taken);
 	} else if (in->eof || (in->cancel && *in->cancel)) {
 		ret = -1;
 	}

@@ -31,6 +31,8 @@ struct console_in {
 	/* Taken by every console_in_* call: the vCPU thread (UART, GETCHAR)
 	 * and the input thread of an interrupt-driven guest both read. */
 	pthread_mutex_t lock;
+	/* Signalled when the guest takes the last buffered byte. */
+	pthread_cond_t taken;
 	uint8_t buf[4096];
 	size_t pos, len;
 	bool eof;
@@ -52,6 +54,10 @@ int console_in_getc(struct console_in *in, uint8_t *byte, int timeout_ms);
 bool console_in_ready(struct console_in *in);
 /* True when the buffer holds bytes the guest has not taken yet. */
 bool console_in_pending(struct console_in *in);
+/* Waits up to timeout_ms while the buffer holds bytes the guest has not
+ * taken, so that a thread watching for more input sleeps instead of
+ * polling (every wake-up of a host thread can preempt a vCPU). */
+void console_in_wait_taken(struct console_in *in, int timeout_ms);
 bool console_in_eof(struct console_in *in);
 /* True once no byte will ever come: EOF reached and everything consumed. */
 bool console_in_closed(struct console_in *in);

@@ -2,9 +2,13 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "boot/bzimage.h"
+#include "boot/mptable.h"
 #include "boot/multiboot.h"
 #include "boot/realmode.h"
 #include "dev/debug_exit.h"
@@ -33,11 +37,46 @@ int guest_install_kick_handler(void)
 	return sigaction(SIGUSR1, &sa, NULL);
 }
 
+/* Asks every vCPU but self to stop and kicks those in KVM_RUN (a vCPU
+ * halted in the in-kernel LAPIC, or an AP waiting for its SIPI, leaves
+ * KVM_RUN only on a signal). Called with cpu_lock held. */
+static void cancel_vcpus(struct guest *g, const struct vcpu *self, int status)
+{
+	if (g->vcpus_closed)
+		return;
+	if (self != &g->vcpu) {
+		vcpu_cancel(&g->vcpu, status);
+		if (g->bsp_running)
+			pthread_kill(g->bsp_thread, SIGUSR1);
+	}
+	for (int i = 0; g->aps && i < g->nr_vcpus - 1; i++) {
+		struct guest_ap *ap = &g->aps[i];
+
+		if (&ap->vcpu == self)
+			continue;
+		vcpu_cancel(&ap->vcpu, status);
+		if (ap->running)
+			pthread_kill(ap->thread, SIGUSR1);
+	}
+}
+
 void guest_cancel(struct guest *g, int status)
 {
-	vcpu_cancel(&g->vcpu, status);
-	if (g->started && !g->finished)
-		pthread_kill(g->thread, SIGUSR1);
+	pthread_mutex_lock(&g->cpu_lock);
+	cancel_vcpus(g, NULL, status);
+	pthread_mutex_unlock(&g->cpu_lock);
+}
+
+/* The first vCPU to end ends the machine: a reset, a fault or a stop
+ * request on one CPU stops its siblings with the same status. */
+static void vcpu_ended(struct guest *g, const struct vcpu *v, int status)
+{
+	pthread_mutex_lock(&g->cpu_lock);
+	if (!g->stopping) {
+		g->stopping = true;
+		cancel_vcpus(g, v, status);
+	}
+	pthread_mutex_unlock(&g->cpu_lock);
 }
 
 static void uart_irq(void *opaque, int level)
@@ -61,7 +100,9 @@ static void *input_thread(void *arg)
 		if (console_in_eof(&g->in))
 			break; /* the carrier drops when the guest reads the rest */
 		if (console_in_pending(&g->in)) {
-			usleep(5000); /* the guest has not taken the last bytes yet */
+			/* The guest has not taken the last bytes yet; its reads
+			 * refill the buffer themselves until it runs dry. */
+			console_in_wait_taken(&g->in, 100);
 			continue;
 		}
 		struct pollfd pfd = { .fd = g->in.fd, .events = POLLIN };
@@ -95,6 +136,120 @@ static int boot_multiboot(struct guest *g)
 	return multiboot_setup_vcpu(&g->vcpu, &k);
 }
 
+static void *ap_thread(void *arg)
+{
+	struct guest_ap *ap = arg;
+	int status;
+
+	thread_run = ap->vcpu.run;
+	status = vcpu_run(&ap->vcpu);
+	thread_run = NULL;
+	vcpu_ended(ap->guest, &ap->vcpu, status);
+	pthread_mutex_lock(&ap->guest->cpu_lock);
+	ap->running = false;
+	pthread_mutex_unlock(&ap->guest->cpu_lock);
+	return NULL;
+}
+
+/* vCPU 0 and the APs, each with CPUID naming its APIC ID. KVM holds the
+ * APs in wait-for-SIPI until the guest starts them through its LAPIC. */
+static int create_vcpus(struct guest *g)
+{
+	struct guest_ap *aps = NULL;
+
+	if (g->nr_vcpus > 1) {
+		aps = calloc((size_t)g->nr_vcpus - 1, sizeof(*aps));
+		if (!aps)
+			return throw_err(-1, "%s: out of memory for %d vCPUs", g->name,
+					 g->nr_vcpus);
+		for (int i = 0; i < g->nr_vcpus - 1; i++) {
+			struct guest_ap *ap = &aps[i];
+
+			ap->guest = g;
+			ap->vcpu.fd = -1;
+			snprintf(ap->name, sizeof(ap->name), "%s cpu%d", g->name, i + 1);
+			ap->vcpu.name = ap->name;
+			ap->vcpu.stats = &ap->stats;
+			ap->vcpu.debug_io = g->vcpu.debug_io;
+			ap->vcpu.shutdown_resets = true;
+		}
+		pthread_mutex_lock(&g->cpu_lock);
+		g->aps = aps;
+		pthread_mutex_unlock(&g->cpu_lock);
+	}
+	if (vcpu_create(&g->vcpu, &g->vm, g->kvm_fd, 0) < 0 ||
+	    vcpu_set_cpuid(&g->vcpu, g->kvm_fd, 0) < 0)
+		return -1;
+	for (int i = 0; i < g->nr_vcpus - 1; i++)
+		if (vcpu_create(&aps[i].vcpu, &g->vm, g->kvm_fd, i + 1) < 0 ||
+		    vcpu_set_cpuid(&aps[i].vcpu, g->kvm_fd, (uint32_t)i + 1) < 0)
+			return -1;
+	return 0;
+}
+
+static int boot_linux(struct guest *g)
+{
+	const char *append = g->opts->cmdline;
+	struct bzimage bz;
+	char *cmdline;
+	int ret;
+
+	if (bzimage_parse(&g->image, g->mem_size, g->initrd.size, &bz) < 0)
+		return -1;
+	if (asprintf(&cmdline, "%s%s%s", BZ_BASE_CMDLINE, append ? " " : "",
+		     append ? append : "") < 0)
+		return throw_err(-1, "%s: out of memory", g->name);
+	ret = bzimage_load(&g->vm, &g->image, &g->initrd, cmdline, &bz);
+	free(cmdline);
+	if (ret < 0 || mptable_write(&g->vm, g->nr_vcpus) < 0 ||
+	    vm_create_irqchip(&g->vm, g->kvm_fd) < 0)
+		return -1;
+	g->vcpu.shutdown_resets = true;
+	if (create_vcpus(g) < 0)
+		return -1;
+	g->uart.set_irq = uart_irq;
+	g->uart.irq_opaque = g;
+	g->uart.input_needs_rts = true;
+	i8042_init(&g->i8042);
+	rtc_init(&g->rtc);
+	return bzimage_setup_vcpu(&g->vcpu);
+}
+
+static int register_devices(struct guest *g)
+{
+	if (uart_register(&g->uart, &g->vm.pio, UART_COM1_BASE) < 0)
+		return -1;
+	/* Linux gets a PC's clock and keyboard controller (its reboot line);
+	 * the hypercall port and isa-debug-exit are for the VMM's own guests. */
+	if (g->kind == BOOT_LINUX) {
+		if (i8042_register(&g->i8042, &g->vm.pio) < 0 ||
+		    rtc_register(&g->rtc, &g->vm.pio) < 0)
+			return -1;
+		return 0;
+	}
+	if (hypercall_register(&g->hypercall, &g->vm.pio) < 0 ||
+	    debug_exit_register(&g->vm.pio) < 0)
+		return -1;
+	return 0;
+}
+
+static int start_aps(struct guest *g)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&g->cpu_lock);
+	for (int i = 0; i < g->nr_vcpus - 1 && ret == 0; i++) {
+		struct guest_ap *ap = &g->aps[i];
+
+		if (pthread_create(&ap->thread, NULL, ap_thread, ap) != 0)
+			ret = throw_err(-1, "%s: cannot start a vCPU thread", ap->name);
+		else
+			ap->started = ap->running = true;
+	}
+	pthread_mutex_unlock(&g->cpu_lock);
+	return ret;
+}
+
 static int guest_setup(struct guest *g)
 {
 	const struct options *o = g->opts;
@@ -105,13 +260,23 @@ static int guest_setup(struct guest *g)
 	uart_init(&g->uart, &g->out, g->input_fd >= 0 ? &g->in : NULL);
 	if (vm_create(&g->vm, g->kvm_fd, g->mem_size) < 0)
 		return -1;
-	if ((g->kind == BOOT_MULTIBOOT ? boot_multiboot(g) : boot_realmode(g)) < 0)
-		return -1;
+	switch (g->kind) {
+	case BOOT_LINUX:
+		if (boot_linux(g) < 0)
+			return -1;
+		break;
+	case BOOT_MULTIBOOT:
+		if (boot_multiboot(g) < 0)
+			return -1;
+		break;
+	default:
+		if (boot_realmode(g) < 0)
+			return -1;
+		break;
+	}
 	g->in.escapes = g->input_fd >= 0 && g->raw_terminal;
 	hypercall_init(&g->hypercall, &g->vm, &g->out, &g->in);
-	if (uart_register(&g->uart, &g->vm.pio, UART_COM1_BASE) < 0 ||
-	    hypercall_register(&g->hypercall, &g->vm.pio) < 0 ||
-	    debug_exit_register(&g->vm.pio) < 0)
+	if (register_devices(g) < 0)
 		return throw_err(-1, "%s: cannot register devices", g->name);
 	if (g->vm.has_irqchip && g->input_fd >= 0) {
 		if (pthread_create(&g->input_thread, NULL, input_thread, g) != 0)
@@ -136,7 +301,11 @@ void *guest_thread(void *arg)
 	g->vcpu.name = g->name;
 	g->vcpu.stats = &g->stats;
 	g->vcpu.debug_io = g->opts->debug_io;
-	if (guest_setup(g) < 0) {
+	pthread_mutex_lock(&g->cpu_lock);
+	g->bsp_thread = pthread_self();
+	g->bsp_running = true;
+	pthread_mutex_unlock(&g->cpu_lock);
+	if (guest_setup(g) < 0 || start_aps(g) < 0) {
 		g->status = STATUS_NO_KVM;
 		snprintf(g->vcpu.outcome, sizeof(g->vcpu.outcome), "set-up failed");
 	} else {
@@ -147,12 +316,34 @@ void *guest_thread(void *arg)
 		g->stats.run_ns = now_ns() - t;
 		thread_run = NULL;
 	}
+	vcpu_ended(g, &g->vcpu, g->status);
+	pthread_mutex_lock(&g->cpu_lock);
+	g->bsp_running = false;
+	pthread_mutex_unlock(&g->cpu_lock);
+	/* The guest's status is the worst of its vCPUs'. */
+	for (int i = 0; g->aps && i < g->nr_vcpus - 1; i++) {
+		struct guest_ap *ap = &g->aps[i];
+
+		if (!ap->started)
+			continue;
+		pthread_join(ap->thread, NULL);
+		if (ap->vcpu.status > g->status)
+			g->status = ap->vcpu.status;
+		stats_add(&g->stats, &ap->stats);
+	}
 	__atomic_store_n(&g->vcpu_done, true, __ATOMIC_SEQ_CST);
 	if (g->input_started)
 		pthread_join(g->input_thread, NULL);
 	console_out_flush(&g->out);
 
 	t = now_ns();
+	pthread_mutex_lock(&g->cpu_lock);
+	g->vcpus_closed = true;
+	pthread_mutex_unlock(&g->cpu_lock);
+	for (int i = 0; g->aps && i < g->nr_vcpus - 1; i++)
+		vcpu_destroy(&g->aps[i].vcpu);
+	free(g->aps);
+	g->aps = NULL;
 	vcpu_destroy(&g->vcpu);
 	vm_destroy(&g->vm);
 	g->stats.teardown_ns = now_ns() - t;

@@ -1,6 +1,7 @@
-/* A guest: one image in one VM with one vCPU, its devices and its console,
- * run on a thread of its own. Nothing here is shared between guests except
- * the host's stdout/stderr and the /dev/kvm handle. */
+/* A guest: one image in one VM, its devices and its console, run on a
+ * thread of its own; a Linux guest with --smp N has N vCPUs, vCPU 0 on that
+ * thread and each other one (an AP) on a thread of its own. Nothing here is
+ * shared between guests except the host's stdout/stderr and /dev/kvm. */
 #ifndef MINIKVM_GUEST_H
 #define MINIKVM_GUEST_H
 
@@ -11,6 +12,8 @@
 #include "cli.h"
 #include "console.h"
 #include "dev/hypercall.h"
+#include "dev/i8042.h"
+#include "dev/rtc.h"
 #include "dev/uart.h"
 #include "stats.h"
 #include "vcpu.h"
@@ -19,6 +22,20 @@
 enum boot_kind {
 	BOOT_REALMODE,	/* 16-bit flat binary, docs/guest-abi.md */
 	BOOT_MULTIBOOT, /* multiboot v1 ELF32 kernel, with irqchip and PIT */
+	BOOT_LINUX,	/* 64-bit Linux bzImage, docs/linux.md */
+};
+
+struct guest;
+
+/* An application processor: a vCPU other than vCPU 0, on its own thread. */
+struct guest_ap {
+	struct guest *guest;
+	struct vcpu vcpu;
+	struct run_stats stats; /* added to the guest's when the AP ends */
+	char name[80];
+	pthread_t thread;
+	bool started; /* the thread exists: join it */
+	bool running; /* started, not yet ending: kick it; under cpu_lock */
 };
 
 struct guest {
@@ -27,6 +44,8 @@ struct guest {
 	uint64_t mem_size;
 	char name[64];
 	struct image image;
+	struct image initrd;	/* Linux only; empty without --initrd */
+	int nr_vcpus;
 	const struct options *opts;
 	int kvm_fd;
 	int input_fd;		/* -1: no input */
@@ -35,8 +54,11 @@ struct guest {
 	uint64_t kvm_opened_ns; /* when /dev/kvm was opened, for set-up time */
 
 	struct vm vm;
-	struct vcpu vcpu;
+	struct vcpu vcpu; /* vCPU 0, the boot processor */
+	struct guest_ap *aps; /* nr_vcpus - 1 of them */
 	struct uart uart;
+	struct i8042 i8042;
+	struct rtc rtc;
 	struct hypercall_dev hypercall;
 	struct console_out out;
 	struct console_in in;
@@ -46,6 +68,13 @@ struct guest {
 	pthread_t input_thread; /* interrupt-driven guests with input only */
 	bool input_started;
 	bool started;
+	/* Guards the vCPUs' stop requests and kicks against their threads
+	 * ending and their teardown; main initialises it before the thread. */
+	pthread_mutex_t cpu_lock;
+	pthread_t bsp_thread;
+	bool bsp_running;  /* vCPU 0 may be in KVM_RUN: kick bsp_thread */
+	bool stopping;	   /* a vCPU ended; the others were told to stop */
+	bool vcpus_closed; /* torn down: nothing to cancel any more */
 	volatile bool vcpu_done; /* the run loop ended; the input thread stops */
 	volatile bool finished;  /* the thread has cleaned up */
 	int status;
@@ -54,7 +83,8 @@ struct guest {
 /* Thread body; when it returns, guest->finished is set and the process is
  * sent SIGUSR2 so the waiting main thread wakes. */
 void *guest_thread(void *arg);
-/* Ask a running guest to stop with status; safe from another thread. */
+/* Ask a running guest, every vCPU of it, to stop with status; safe from
+ * another thread. */
 void guest_cancel(struct guest *g, int status);
 /* Makes the vCPU kick signal (SIGUSR1) interrupt KVM_RUN. */
 int guest_install_kick_handler(void);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "boot/bzimage.h"
 #include "boot/multiboot.h"
 #include "boot/realmode.h"
 #include "cli.h"
@@ -38,14 +39,37 @@ static void name_guests(struct guest *guests, int n)
 	}
 }
 
+/* A Linux guest: the bzImage, its initrd and the memory plan, all checked
+ * now so that a bad file never starts a VM. */
+static int load_linux(struct guest *g, const struct options *opts)
+{
+	struct bzimage bz;
+
+	g->kind = BOOT_LINUX;
+	g->mem_size = opts->mem_given ? opts->mem_size : BZ_DEFAULT_MEM;
+	g->nr_vcpus = opts->smp;
+	if (opts->initrd &&
+	    image_read(&g->initrd, opts->initrd, g->mem_size, "of guest memory") < 0)
+		return -1;
+	return bzimage_parse(&g->image, g->mem_size, g->initrd.size, &bz);
+}
+
 /* Reads one image, recognises its boot protocol and checks it fits the
  * guest memory that protocol gets. */
 static int load_image(struct guest *g, const char *path, const struct options *opts)
 {
 	uint64_t kernel_mem = opts->mem_given ? opts->mem_size : DEFAULT_KERNEL_MEM_SIZE;
 
+	g->nr_vcpus = 1;
+	if (opts->kernel && !opts->mem_given)
+		kernel_mem = BZ_DEFAULT_MEM;
 	if (image_read(&g->image, path, kernel_mem, "of guest memory") < 0)
 		return -1;
+	if (opts->kernel || bzimage_detect(g->image.data, g->image.size))
+		return load_linux(g, opts);
+	if (opts->initrd || opts->smp > 1)
+		return throw_err(-1, "%s: not a Linux bzImage, and --initrd and --smp are for Linux",
+				 path);
 	if (multiboot_detect(g->image.data, g->image.size)) {
 		struct multiboot_kernel k;
 
@@ -203,8 +227,16 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	/* Linux's kernel code runs in KVM's instruction emulator there. */
+	for (int i = 0; i < opts.nimages; i++) {
+		if (guests[i].kind == BOOT_LINUX && access("/sys/module/kvm_pvm", F_OK) == 0) {
+			err_print("this host's KVM is kvm-pvm, which emulates guest kernel code: Linux will be very slow here (measured: still unpacking itself after 5 minutes); use hardware KVM");
+			break;
+		}
+	}
+
 	/* An interactive kernel owns the terminal, as in QEMU -nographic. */
-	bool raw_terminal = guests[0].kind == BOOT_MULTIBOOT && term_enter_raw(STDIN_FILENO);
+	bool raw_terminal = guests[0].kind != BOOT_REALMODE && term_enter_raw(STDIN_FILENO);
 
 	uint64_t t_kvm = now_ns();
 	int kvm_fd = open_kvm();
@@ -223,6 +255,7 @@ int main(int argc, char **argv)
 		g->input_fd = i == 0 ? STDIN_FILENO : -1;
 		g->stdout_lock = &stdout_lock;
 		g->raw_terminal = raw_terminal && i == 0;
+		pthread_mutex_init(&g->cpu_lock, NULL);
 		if (pthread_create(&g->thread, NULL, guest_thread, g) != 0) {
 			err_print("%s: cannot start a vCPU thread", g->name);
 			g->finished = true;
@@ -246,8 +279,10 @@ int main(int argc, char **argv)
 		status = STATUS_SIGNAL_BASE + stop_signal;
 out:
 	term_restore();
-	for (int i = 0; i < opts.nimages; i++)
+	for (int i = 0; i < opts.nimages; i++) {
 		image_free(&guests[i].image);
+		image_free(&guests[i].initrd);
+	}
 	free(guests);
 	return status;
 }

@@ -44,21 +44,36 @@ void vcpu_destroy(struct vcpu *v)
 	v->fd = -1;
 }
 
-#define CPUID_MAX_ENTRIES 128
+/* KVM_GET_SUPPORTED_CPUID says E2BIG until the array is large enough;
+ * hosts with many leaves and subleaves need more than a first guess. */
+#define CPUID_FIRST_ENTRIES 128
+#define CPUID_MAX_ENTRIES 4096
+
+static struct kvm_cpuid2 *supported_cpuid(int kvm_fd)
+{
+	for (uint32_t n = CPUID_FIRST_ENTRIES; n <= CPUID_MAX_ENTRIES; n *= 2) {
+		struct kvm_cpuid2 *cpuid =
+			calloc(1, sizeof(*cpuid) + n * sizeof(cpuid->entries[0]));
+
+		if (!cpuid)
+			return NULL;
+		cpuid->nent = n;
+		if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0)
+			return cpuid;
+		free(cpuid);
+		if (errno != E2BIG)
+			break;
+	}
+	return NULL;
+}
 
 int vcpu_set_cpuid(struct vcpu *v, int kvm_fd, uint32_t apic_id)
 {
-	struct kvm_cpuid2 *cpuid;
+	struct kvm_cpuid2 *cpuid = supported_cpuid(kvm_fd);
 	int ret;
 
-	cpuid = calloc(1, sizeof(*cpuid) + CPUID_MAX_ENTRIES * sizeof(cpuid->entries[0]));
 	if (!cpuid)
-		return throw_err(-1, "out of memory for CPUID");
-	cpuid->nent = CPUID_MAX_ENTRIES;
-	if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0) {
-		free(cpuid);
 		return throw_err(-1, "KVM_GET_SUPPORTED_CPUID:");
-	}
 	for (uint32_t i = 0; i < cpuid->nent; i++) {
 		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
 
@@ -66,6 +81,9 @@ int vcpu_set_cpuid(struct vcpu *v, int kvm_fd, uint32_t apic_id)
 			e->ecx |= 1u << 31; /* running under a hypervisor */
 			e->ebx = (e->ebx & 0x00ffffffu) | (apic_id << 24);
 		}
+		/* The topology leaves report the x2APIC ID in EDX. */
+		if (e->function == 0xb || e->function == 0x1f)
+			e->edx = apic_id;
 	}
 	ret = ioctl(v->fd, KVM_SET_CPUID2, cpuid);
 	free(cpuid);
@@ -304,8 +322,14 @@ static void handle_exit(struct vcpu *v)
 		vcpu_stop(v, STATUS_OK, "halted", NULL);
 		break;
 	case KVM_EXIT_SHUTDOWN:
-		vcpu_fault(v, STATUS_GUEST_FAULT, "triple fault",
-			   "guest shut down (triple fault, KVM_EXIT_SHUTDOWN)");
+		/* Linux resets a PC this way when other reboot methods fail,
+		 * and with reboot=t on purpose. */
+		if (v->shutdown_resets)
+			vcpu_stop(v, STATUS_OK, "reset",
+				  "guest reset itself by a triple fault; the run ends");
+		else
+			vcpu_fault(v, STATUS_GUEST_FAULT, "triple fault",
+				   "guest shut down (triple fault, KVM_EXIT_SHUTDOWN)");
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
 		handle_internal_error(v);

@@ -30,6 +30,7 @@ struct vcpu {
 	size_t run_size;
 	const char *name; /* the guest's name, for messages */
 	bool debug_io;
+	bool shutdown_resets; /* a triple fault reboots (Linux): status 0 */
 	struct run_stats *stats;
 
 	bool stopped;

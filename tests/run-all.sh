@@ -7,10 +7,12 @@
 #   asan     the same suite against an ASan+UBSan build
 #   nested   the same suites on a real SVM KVM inside QEMU (tests/nested/)
 #   qemu     the 1K OS images under QEMU's emulator: proper multiboot kernels
+#   linux    Debian's kernel booted to a busybox init in the nested lane,
+#            with 1 and 2 vCPUs (tests/linux/)
 # Set LANES to run fewer, e.g. LANES="unit host".
 set -u
 cd "$(dirname "$0")/.."
-LANES=${LANES:-unit build host asan nested qemu}
+LANES=${LANES:-unit build host asan nested qemu linux}
 MAKE=${MAKE:-make}
 log=build/test-logs
 mkdir -p "$log"
@@ -52,6 +54,7 @@ for lane in $LANES; do
 	asan) run_lane asan $MAKE -s test-asan ;;
 	nested) run_lane nested $MAKE -s test-nested ;;
 	qemu) run_lane qemu $MAKE -s test-qemu ;;
+	linux) run_lane linux $MAKE -s test-linux ;;
 	*) echo "unknown lane $lane"; failed=$((failed + 1)); continue ;;
 	esac
 	before=$failed

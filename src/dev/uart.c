@@ -52,12 +52,21 @@ static void update_msr(struct uart *u)
 	u->msr = (uint8_t)((u->msr & 0x0f) | now);
 }
 
+/* Whether host input may flow now: always, unless the guest asked for it
+ * to wait for RTS. */
+static bool rts_allows_input(const struct uart *u)
+{
+	return !u->input_needs_rts || (u->mcr & UART_MCR_RTS);
+}
+
 /* Data ready: loopback bytes, or host input (checked without waiting). */
 static bool rx_ready(struct uart *u)
 {
 	if (loopback(u))
 		return u->rx_count > 0;
-	return u->in && console_in_ready(u->in);
+	/* Host bytes are buffered even while RTS holds them back, so the
+	 * input thread sees them pending and waits instead of polling. */
+	return u->in && console_in_ready(u->in) && rts_allows_input(u);
 }
 
 static uint8_t pending_iir(struct uart *u)
@@ -100,7 +109,7 @@ static uint8_t rx_pop(struct uart *u)
 	uint8_t byte = 0;
 
 	if (!loopback(u)) {
-		if (u->in)
+		if (u->in && rts_allows_input(u))
 			console_in_getc(u->in, &byte, 0);
 		return byte;
 	}

@@ -72,6 +72,11 @@ struct uart {
 
 	struct console_out *out;
 	struct console_in *in; /* NULL: no input, carrier never detected */
+	/* Host input flows only while the guest raises RTS, as with hardware
+	 * flow control. Set for Linux, whose driver reads RBR blindly while it
+	 * probes the chip: piped input would lose bytes before any program
+	 * opened the port. */
+	bool input_needs_rts;
 
 	void (*set_irq)(void *irq_opaque, int level);
 	void *irq_opaque;

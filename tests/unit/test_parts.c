@@ -84,7 +84,7 @@ TEST(console_terminal_escapes)
 
 static int parse(struct options *o, const char *const *args)
 {
-	char *argv[16];
+	char *argv[MAX_GUESTS + 8]; /* room for the "too many guests" case */
 	int argc = 0;
 
 	for (; args[argc]; argc++)
