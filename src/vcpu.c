@@ -31,6 +31,10 @@ int vcpu_create(struct vcpu *v, struct vm *vm, int kvm_fd, int id)
 		v->fd = -1;
 		return -1;
 	}
+	if (ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) & KVM_SYNC_X86_REGS) {
+		v->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
+		v->sync_regs = true;
+	}
 	return 0;
 }
 
@@ -100,6 +104,23 @@ int vcpu_get_regs(struct vcpu *v, struct kvm_regs *regs)
 int vcpu_set_regs(struct vcpu *v, const struct kvm_regs *regs)
 {
 	return ioctl(v->fd, KVM_SET_REGS, regs);
+}
+
+int vcpu_get_exit_regs(struct vcpu *v, struct kvm_regs *regs)
+{
+	if (!v->sync_regs)
+		return vcpu_get_regs(v, regs);
+	*regs = v->run->s.regs.regs;
+	return 0;
+}
+
+int vcpu_set_exit_regs(struct vcpu *v, const struct kvm_regs *regs)
+{
+	if (!v->sync_regs)
+		return vcpu_set_regs(v, regs);
+	v->run->s.regs.regs = *regs;
+	v->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS; /* KVM loads them at entry */
+	return 0;
 }
 
 int vcpu_get_sregs(struct vcpu *v, struct kvm_sregs *sregs)

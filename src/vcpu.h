@@ -31,6 +31,7 @@ struct vcpu {
 	const char *name; /* the guest's name, for messages */
 	bool debug_io;
 	bool shutdown_resets; /* a triple fault reboots (Linux): status 0 */
+	bool sync_regs;	      /* KVM copies the GPRs into the run area */
 	struct run_stats *stats;
 
 	bool stopped;
@@ -60,6 +61,11 @@ void vcpu_fault(struct vcpu *v, int status, const char *outcome,
  * ID; without it a guest cannot enable long mode. */
 int vcpu_set_cpuid(struct vcpu *v, int kvm_fd, uint32_t apic_id);
 int vcpu_get_regs(struct vcpu *v, struct kvm_regs *regs);
+/* The general registers as of the last exit, for an exit handler: read from
+ * and written back through the run area when KVM syncs them there
+ * (KVM_CAP_SYNC_REGS), which saves two ioctls per hypercall. */
+int vcpu_get_exit_regs(struct vcpu *v, struct kvm_regs *regs);
+int vcpu_set_exit_regs(struct vcpu *v, const struct kvm_regs *regs);
 int vcpu_set_regs(struct vcpu *v, const struct kvm_regs *regs);
 int vcpu_get_sregs(struct vcpu *v, struct kvm_sregs *sregs);
 int vcpu_set_sregs(struct vcpu *v, const struct kvm_sregs *sregs);

@@ -86,7 +86,7 @@ static void hypercall_io(void *opaque, struct vcpu *vcpu, uint64_t offset,
 		return;
 	}
 	memcpy(&nr, data, len < sizeof(nr) ? len : sizeof(nr));
-	if (vcpu_get_regs(vcpu, &regs) < 0) {
+	if (vcpu_get_exit_regs(vcpu, &regs) < 0) {
 		vcpu_fault(vcpu, STATUS_GUEST_FAULT, "KVM_GET_REGS failed",
 			   "hypercall: KVM_GET_REGS failed");
 		return;
@@ -99,7 +99,7 @@ static void hypercall_io(void *opaque, struct vcpu *vcpu, uint64_t offset,
 		break;
 	case HC_SET_RAX:
 		regs.rax = r.value;
-		if (vcpu_set_regs(vcpu, &regs) < 0)
+		if (vcpu_set_exit_regs(vcpu, &regs) < 0)
 			vcpu_fault(vcpu, STATUS_GUEST_FAULT, "KVM_SET_REGS failed",
 				   "hypercall: KVM_SET_REGS failed");
 		break;
