@@ -97,7 +97,7 @@ $(B)/setup-steps: bench/setup-steps.c
 # Not -O2: the loop is in inline assembly; the flags must not matter.
 $(B)/native: bench/native.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
-bench: all $(BENCH_TOOLS)
+bench: all static $(BENCH_TOOLS)
 	sh bench/install-deps.sh
 	python3 bench/bench.py
 

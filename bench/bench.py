@@ -220,6 +220,25 @@ def qemu_comparison():
             "rss_ratio": q["rss_mb"][0] / v["rss_mb"][0]}
 
 
+def linux_boot():
+    """Start of kvm-vmm to init's first line, Debian's kernel in the nested
+    lane (a real SVM KVM under QEMU's emulator), via tests/linux/run.sh."""
+    if os.environ.get("BENCH_LINUX", "1") == "0":
+        return None
+    env = dict(os.environ, LINUX_SMP="1 2 1 2 1 2")
+    out = subprocess.run(["sh", os.path.join(ROOT, "tests", "linux", "run.sh"), os.path.join(BUILD, "static", "kvm-vmm")],
+                         capture_output=True, text=True, env=env, timeout=900)
+    times = {}
+    for line in out.stdout.splitlines():
+        # "linux: --smp N: init after S s"
+        if line.startswith("linux: --smp") and "init after" in line:
+            smp = int(line.split()[2].rstrip(":"))
+            times.setdefault(smp, []).append(float(line.split()[5]))
+    if not times:
+        return {"error": "the linux lane produced no boot times (status %d)" % out.returncode}
+    return {str(k): mmm(v) for k, v in sorted(times.items())}
+
+
 def main():
     started = time.monotonic()
     res = {
@@ -229,7 +248,8 @@ def main():
     }
     steps = [("real_mode", table_real_mode), ("parallel", table_parallel), ("setup", table_setup),
              ("exit_cost", table_exit_cost), ("floor", table_floor), ("output_paths", table_output_paths),
-             ("throughput", table_throughput), ("compute", table_compute), ("qemu", qemu_comparison)]
+             ("throughput", table_throughput), ("compute", table_compute), ("qemu", qemu_comparison),
+             ("linux", linux_boot)]
     for key, fn in steps:
         print(f"bench: {key} ...", flush=True)
         res[key] = fn()
