@@ -114,12 +114,18 @@ static uint64_t ns_until(uint64_t deadline_ns)
 
 /* Sleeps until every guest has finished, a stop signal, or the timeout;
  * returns the signal that stopped the run, or 0. */
+static void stop_all(struct guest *guests, int n, int status)
+{
+	for (int i = 0; i < n; i++)
+		guest_cancel(&guests[i], status);
+}
+
 static int wait_for_guests(struct guest *guests, int n, uint64_t timeout_ms,
 			   const sigset_t *wake)
 {
 	uint64_t deadline = timeout_ms ? now_ns() + timeout_ms * 1000000u : 0;
 	int stop_signal = 0;
-	bool timed_out = false;
+	bool stopping = false; /* Ctrl-A X or the timeout stopped every guest */
 
 	for (;;) {
 		int running = 0;
@@ -132,7 +138,7 @@ static int wait_for_guests(struct guest *guests, int n, uint64_t timeout_ms,
 
 		struct timespec ts = { 1, 0 };
 
-		if (deadline && !timed_out && !stop_signal) {
+		if (deadline && !stopping && !stop_signal) {
 			uint64_t left = ns_until(deadline);
 
 			ts.tv_sec = (time_t)(left / 1000000000u);
@@ -140,21 +146,18 @@ static int wait_for_guests(struct guest *guests, int n, uint64_t timeout_ms,
 		}
 		int sig = sigtimedwait(wake, NULL, &ts);
 
-		if (guests[0].in.quit_requested && !stop_signal && !timed_out) {
-			err_print("quit (Ctrl-A X)");
-			timed_out = true; /* one stop request is enough */
-			for (int i = 0; i < n; i++)
-				guest_cancel(&guests[i], STATUS_OK);
-		}
 		if (sig == SIGINT || sig == SIGTERM) {
 			stop_signal = sig;
-			for (int i = 0; i < n; i++)
-				guest_cancel(&guests[i], STATUS_SIGNAL_BASE + sig);
-		} else if (sig < 0 && errno == EAGAIN && deadline && !timed_out &&
-			   !stop_signal && ns_until(deadline) == 0) {
-			timed_out = true;
-			for (int i = 0; i < n; i++)
-				guest_cancel(&guests[i], STATUS_TIMEOUT);
+			stop_all(guests, n, STATUS_SIGNAL_BASE + sig);
+		} else if (stopping || stop_signal) {
+			continue; /* already stopping: wait for the threads */
+		} else if (guests[0].in.quit_requested) {
+			err_print("quit (Ctrl-A X)");
+			stopping = true;
+			stop_all(guests, n, STATUS_OK);
+		} else if (deadline && ns_until(deadline) == 0) {
+			stopping = true;
+			stop_all(guests, n, STATUS_TIMEOUT);
 		}
 	}
 }
