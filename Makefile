@@ -80,11 +80,13 @@ $(B)/guests/test/%.elf: guests/multiboot/%.S
 	$(LD) -m elf_i386 -Ttext 0x100000 -e _start -o $@ $(B)/guests/test/$*.o
 
 # A long-mode kernel is assembled as ELF64 and repackaged as ELF32, the only
-# class multiboot v1 loaders (kvm-vmm, QEMU -kernel) accept.
+# class multiboot v1 loaders (kvm-vmm, QEMU -kernel) accept. -n (no page
+# alignment) keeps the ELF headers out of the loaded segments, which the
+# 32-bit copy could not express.
 $(B)/guests/test/compute.elf: guests/multiboot/compute.S
 	@mkdir -p $(dir $@)
 	$(AS) --64 -o $(B)/guests/test/compute.o $<
-	$(LD) -m elf_x86_64 -Ttext 0x100000 -e _start -o $(B)/guests/test/compute64.elf $(B)/guests/test/compute.o
+	$(LD) -m elf_x86_64 -n --no-warn-rwx-segments -Ttext 0x100000 -e _start -o $(B)/guests/test/compute64.elf $(B)/guests/test/compute.o
 	objcopy -O elf32-i386 $(B)/guests/test/compute64.elf $@
 
 # --- make bench: bench/results.md, results.json, chart.svg ---
