@@ -17,6 +17,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_DEBUG_IO,
 	OPT_PAGING,
+	OPT_COALESCED_IO,
 };
 
 static const struct option long_options[] = {
@@ -30,6 +31,7 @@ static const struct option long_options[] = {
 	{ "mem", required_argument, NULL, 'm' },
 	{ "append", required_argument, NULL, 'p' },
 	{ "paging", no_argument, NULL, OPT_PAGING },
+	{ "coalesced-io", no_argument, NULL, OPT_COALESCED_IO },
 	{ "kernel", required_argument, NULL, 'k' },
 	{ "initrd", required_argument, NULL, 'i' },
 	{ "smp", required_argument, NULL, 'c' },
@@ -61,6 +63,8 @@ void cli_print_help(void)
 	       "      --stats            print VM exits and timing to stderr at the end\n"
 	       "      --stats-json=FILE  write the same statistics as JSON to FILE\n"
 	       "      --debug-io         log accesses to unclaimed ports to stderr\n"
+	       "      --coalesced-io     flat binaries: KVM queues UART output bytes and\n"
+	       "                         kvm-vmm replays them at the next exit, in order\n"
 	       "  -h, --help             display this help and exit\n"
 	       "  -V, --version          output version information and exit\n"
 	       "\n"
@@ -204,6 +208,9 @@ int cli_parse(int argc, char **argv, struct options *opts)
 			if (parse_count(optarg, MAX_VCPUS, &opts->smp))
 				return usage_error("invalid --smp '%s': need a number of vCPUs from 1 to " STR(MAX_VCPUS),
 						   optarg);
+			break;
+		case OPT_COALESCED_IO:
+			opts->coalesced_io = true;
 			break;
 		case OPT_DEBUG_IO:
 			opts->debug_io = true;

@@ -20,6 +20,7 @@ struct options {
 	bool tag;
 	bool stats;
 	bool debug_io;
+	bool coalesced_io; /* real-mode guests: UART THR writes without exits */
 	const char *stats_json;
 	const char *cmdline; /* --append: the kernel command line */
 	char *kernel;	     /* --kernel: the one image, a Linux bzImage */

@@ -117,6 +117,12 @@ static int boot_realmode(struct guest *g)
 	if (realmode_load(&g->vm, &g->image) < 0 ||
 	    vcpu_create(&g->vcpu, &g->vm, g->kvm_fd, 0) < 0)
 		return -1;
+	/* Only THR (offset 0): any other UART access still exits, and the
+	 * queue is replayed before it, so the guest cannot tell. */
+	if (g->opts->coalesced_io &&
+	    (vm_coalesce_pio(&g->vm, g->kvm_fd, UART_COM1_BASE, 1) < 0 ||
+	     vcpu_enable_coalesced(&g->vcpu) < 0))
+		return -1;
 	return realmode_setup_vcpu(&g->vcpu);
 }
 

@@ -90,6 +90,7 @@ void stats_add(struct run_stats *dst, const struct run_stats *src)
 		pc->out += src->ports[i].out;
 	}
 	dst->other_port_exits += src->other_port_exits;
+	dst->coalesced_writes += src->coalesced_writes;
 	dst->setup_ns += src->setup_ns;
 	dst->run_ns += src->run_ns;
 	dst->teardown_ns += src->teardown_ns;
@@ -116,6 +117,9 @@ static void print_one(FILE *f, const char *name, const char *outcome,
 	if (s->other_port_exits)
 		fprintf(f, "  other ports      %10llu\n",
 			(unsigned long long)s->other_port_exits);
+	if (s->coalesced_writes)
+		fprintf(f, "  coalesced writes %10llu (no exit)\n",
+			(unsigned long long)s->coalesced_writes);
 	fprintf(f, "  time: set-up %.3f ms, guest run %.3f ms, teardown %.3f ms\n",
 		ms(s->setup_ns), ms(s->run_ns), ms(s->teardown_ns));
 }
@@ -172,9 +176,10 @@ static void json_one(FILE *f, const struct run_stats *s)
 			i ? ", " : "", s->ports[i].port,
 			(unsigned long long)s->ports[i].in,
 			(unsigned long long)s->ports[i].out);
-	fprintf(f, "], \"other_port_exits\": %llu, "
+	fprintf(f, "], \"other_port_exits\": %llu, \"coalesced_writes\": %llu, "
 		   "\"setup_ns\": %llu, \"run_ns\": %llu, \"teardown_ns\": %llu",
 		(unsigned long long)s->other_port_exits,
+		(unsigned long long)s->coalesced_writes,
 		(unsigned long long)s->setup_ns, (unsigned long long)s->run_ns,
 		(unsigned long long)s->teardown_ns);
 }

@@ -21,6 +21,7 @@ struct run_stats {
 	struct port_count ports[STATS_MAX_PORTS];
 	int nports;
 	uint64_t other_port_exits; /* ports beyond the table */
+	uint64_t coalesced_writes; /* queued by KVM, replayed without an exit */
 	uint64_t setup_ns;	  /* /dev/kvm opened -> first KVM_RUN */
 	uint64_t run_ns;	  /* first KVM_RUN -> guest stopped */
 	uint64_t teardown_ns;	  /* guest stopped -> VM closed */

@@ -38,6 +38,40 @@ int vcpu_create(struct vcpu *v, struct vm *vm, int kvm_fd, int id)
 	return 0;
 }
 
+int vcpu_enable_coalesced(struct vcpu *v)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t offset = KVM_COALESCED_MMIO_PAGE_OFFSET * page;
+
+	if (offset + page > v->run_size)
+		return throw_err(-1, "the vCPU run area has no coalesced I/O ring");
+	v->coalesced = (struct kvm_coalesced_mmio_ring *)((uint8_t *)v->run + offset);
+	v->coalesced_max = (uint32_t)((page - sizeof(*v->coalesced)) /
+				      sizeof(v->coalesced->coalesced_mmio[0]));
+	return 0;
+}
+
+/* Replays the writes KVM queued since the last exit, oldest first, so the
+ * devices see them in the order the guest made them. */
+static void drain_coalesced(struct vcpu *v)
+{
+	struct kvm_coalesced_mmio_ring *ring = v->coalesced;
+
+	if (!ring)
+		return;
+	while (__atomic_load_n(&ring->first, __ATOMIC_ACQUIRE) !=
+	       __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE)) {
+		uint32_t first = ring->first;
+		struct kvm_coalesced_mmio *w = &ring->coalesced_mmio[first % v->coalesced_max];
+		uint32_t len = w->len <= sizeof(w->data) ? w->len : sizeof(w->data);
+
+		bus_access(w->pio ? &v->vm->pio : &v->vm->mmio, v, w->phys_addr,
+			   w->data, len, true);
+		v->stats->coalesced_writes++;
+		__atomic_store_n(&ring->first, (first + 1) % v->coalesced_max, __ATOMIC_RELEASE);
+	}
+}
+
 void vcpu_destroy(struct vcpu *v)
 {
 	if (v->run != MAP_FAILED && v->run)
@@ -375,7 +409,10 @@ int vcpu_run(struct vcpu *v)
 			handle_cancel(v);
 			break;
 		}
-		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+		int ret = ioctl(v->fd, KVM_RUN, 0);
+
+		drain_coalesced(v);
+		if (ret < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				stats_count_exit(v->stats, KVM_EXIT_INTR);
 				continue;
@@ -387,5 +424,6 @@ int vcpu_run(struct vcpu *v)
 		stats_count_exit(v->stats, v->run->exit_reason);
 		handle_exit(v);
 	}
+	drain_coalesced(v);
 	return v->status;
 }

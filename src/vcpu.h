@@ -32,6 +32,10 @@ struct vcpu {
 	bool debug_io;
 	bool shutdown_resets; /* a triple fault reboots (Linux): status 0 */
 	bool sync_regs;	      /* KVM copies the GPRs into the run area */
+	/* Writes KVM queued instead of exiting (KVM_CAP_COALESCED_PIO),
+	 * replayed in order before each exit is handled; NULL: none. */
+	struct kvm_coalesced_mmio_ring *coalesced;
+	uint32_t coalesced_max;
 	struct run_stats *stats;
 
 	bool stopped;
@@ -45,6 +49,9 @@ struct vcpu {
 };
 
 int vcpu_create(struct vcpu *v, struct vm *vm, int kvm_fd, int id);
+/* Finds the coalesced-write ring in the run area. For a single-vCPU VM only:
+ * the ring is the VM's, and one thread must replay it. */
+int vcpu_enable_coalesced(struct vcpu *v);
 void vcpu_destroy(struct vcpu *v);
 /* Runs until the guest stops; returns its status. */
 int vcpu_run(struct vcpu *v);

@@ -107,6 +107,17 @@ int vm_create_irqchip(struct vm *vm, int kvm_fd)
 	return 0;
 }
 
+int vm_coalesce_pio(struct vm *vm, int kvm_fd, uint16_t port, uint32_t len)
+{
+	struct kvm_coalesced_mmio_zone zone = { .addr = port, .size = len, .pio = 1 };
+
+	if (ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_PIO) <= 0)
+		return throw_err(-1, "/dev/kvm: this host's KVM cannot coalesce port I/O (KVM_CAP_COALESCED_PIO)");
+	if (ioctl(vm->vm_fd, KVM_REGISTER_COALESCED_MMIO, &zone) < 0)
+		return throw_err(-1, "KVM_REGISTER_COALESCED_MMIO:");
+	return 0;
+}
+
 int vm_irq_line(struct vm *vm, uint32_t irq, int level)
 {
 	struct kvm_irq_level line = { .irq = irq, .level = (uint32_t)level };

@@ -28,6 +28,9 @@ void vm_destroy(struct vm *vm);
  * memory slots (later slot changes are slow with an irqchip present) and
  * before any vCPU exists. */
 int vm_create_irqchip(struct vm *vm, int kvm_fd);
+/* Lets KVM queue guest writes to [port, port + len) instead of exiting on
+ * each; the vCPU loop replays them (vcpu_enable_coalesced). */
+int vm_coalesce_pio(struct vm *vm, int kvm_fd, uint16_t port, uint32_t len);
 /* Drives an ISA interrupt line (PIC and IOAPIC pin) to level. */
 int vm_irq_line(struct vm *vm, uint32_t irq, int level);
 

@@ -3,6 +3,8 @@
 # kernel under QEMU/TCG with kvm_amd, a real SVM KVM (tests/nested/).
 # usage: nested.sh STATIC_VMM GUEST_DIR GOLDEN_DIR OS1K_DIR
 set -eu
+# A healthy run takes under a minute; a stalled emulator should not cost ten.
+export NESTED_TIMEOUT=${NESTED_TIMEOUT:-300}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 payload=$top/build/nested/payload
 rm -rf "$payload"

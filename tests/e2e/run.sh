@@ -81,6 +81,16 @@ vmm --stats-json "$T/stats.json" "$G/test/multiplication-uart.bin"
 [ "$RC" -eq 0 ] && cmp -s "$T/out" "$GOLD/multiplication.out" && [ "$(total_exits)" = $(($(bytes multiplication) + 1)) ] &&
 	ok "multiplication through UART writes" || bad "multiplication-uart" "status $RC, $(total_exits) exits"
 
+# --coalesced-io: KVM queues THR writes; the same bytes, in order, far fewer exits.
+vmm --coalesced-io --stats-json "$T/stats.json" "$G/hello.bin"
+n=$(total_exits); c=$(sed -n 's/.*"total": {.*"coalesced_writes": \([0-9]*\).*/\1/p' "$T/stats.json")
+[ "$RC" -eq 0 ] && cmp -s "$T/out" "$GOLD/hello.out" && [ "$n" = $(($(bytes hello) + 1)) ] && [ "$c" = "$(bytes hello)" ] &&
+	ok "hello with coalesced UART writes ($n exits, $c queued)" || bad "coalesced hello" "status $RC, $n exits, $c queued"
+vmm --coalesced-io --stats-json "$T/stats.json" "$G/test/multiplication-uart.bin"
+n=$(total_exits)
+[ "$RC" -eq 0 ] && cmp -s "$T/out" "$GOLD/multiplication.out" && [ "$n" -lt 10 ] &&
+	ok "multiplication, coalesced UART writes ($n exits)" || bad "coalesced multiplication" "status $RC, $n exits"
+
 # --- matrix: C = A x B computed here, independently of the guest ---
 awk 'NR <= 8 { for (j = 1; j <= 8; j++) A[NR, j] = $j }
      NR > 8  { for (j = 1; j <= 8; j++) B[NR - 8, j] = $j }
@@ -132,6 +142,9 @@ vmm --tag "$G/hello.bin" "$G/counter.bin" "$G/fibonacci.bin" "$G/multiplication.
 r=0
 for g in hello counter fibonacci multiplication; do tagged "4 guests" "$g.bin" "$GOLD/$g.out" || r=1; done
 [ $r -eq 0 ] && [ "$RC" -eq 0 ] && ok "4 guests at once"
+vmm --coalesced-io --tag "$G/counter.bin" "$G/fibonacci.bin"
+r=0; tagged "coalesced, 2 guests" counter.bin "$GOLD/counter.out" || r=1; tagged "coalesced, 2 guests" fibonacci.bin "$GOLD/fibonacci.out" || r=1
+[ $r -eq 0 ] && [ "$RC" -eq 0 ] && ok "coalesced writes of 2 guests stay apart and in order"
 set --
 i=0; while [ $i -lt 16 ]; do set -- "$@" "$G/counter.bin"; i=$((i + 1)); done
 vmm --tag --stats-json "$T/stats.json" "$@"
