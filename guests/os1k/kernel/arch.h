@@ -26,9 +26,12 @@ void arch_cpu_init(void);			/* GDT, TSS, IDT */
 void arch_paging_init(uintptr_t mem_top);	/* kernel map; i386 turns paging on */
 int arch_aspace_new(struct aspace *as);	/* 0, or E_NOMEM */
 void arch_aspace_free(struct aspace *as);	/* every user page already unmapped */
-void arch_map(struct aspace *as, uintptr_t va, uintptr_t pa, bool writable);
-void arch_unmap(struct aspace *as, uintptr_t va);
-uintptr_t arch_phys(const struct aspace *as, uintptr_t va);	/* 0 if unmapped */
+/* User pages: both architectures keep them in one table of 4 KiB entries
+ * (as->upt) covering the user window from USER_BASE, so these are common
+ * code (kernel/mm.c); only the entry width (pte_t) differs. */
+void aspace_map(struct aspace *as, uintptr_t va, uintptr_t pa, bool writable);
+void aspace_unmap(struct aspace *as, uintptr_t va);
+uintptr_t aspace_phys(const struct aspace *as, uintptr_t va);	/* 0 if unmapped */
 void arch_activate(const struct aspace *as, uintptr_t kstack_top);
 void arch_use_kernel_aspace(void);
 /* Builds a new process's first kernel stack; returns its saved stack pointer. */

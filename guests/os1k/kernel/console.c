@@ -82,7 +82,7 @@ void console_write_user(const char *uva, size_t n)
 
 		if (chunk > n)
 			chunk = n;
-		hc_puts((uint32_t)arch_phys(&current->as, va), (uint32_t)chunk);
+		hc_puts((uint32_t)aspace_phys(&current->as, va), (uint32_t)chunk);
 		uva += chunk;
 		n -= chunk;
 	}

@@ -69,7 +69,7 @@ static int map_image(struct proc *p, const struct program *prog, const struct el
 		return E_NOENT;		/* no bss in a read-only segment */
 	r = proc_add_region(p, start, end, false, false);
 	for (uintptr_t va = start; r == 0 && va < end; va += PAGE_SIZE, pa += PAGE_SIZE)
-		arch_map(&p->as, va, pa, false);
+		aspace_map(&p->as, va, pa, false);
 	return r;
 }
 
@@ -91,7 +91,7 @@ static int map_data(struct proc *p, const struct program *prog, const struct elf
 
 		if (!pa)
 			return E_NOMEM;
-		arch_map(&p->as, va, pa, true);
+		aspace_map(&p->as, va, pa, true);
 		memcpy((void *)pa, src, n);
 		src += n;
 		left -= n;

@@ -8,6 +8,8 @@
  * page_alloc_zeroed() prefers clean pages because zeroing a page in ring 0
  * costs about 500 emulated instructions on a software KVM; page_alloc()
  * (for memory a process clears itself, in ring 3) prefers dirty ones. */
+#include "arch.h"
+#include "boot-common.h"
 #include "kernel.h"
 
 /* Page tables must start out zero.  The first ones come from .bss, which
@@ -78,4 +80,21 @@ void page_free_zeroed(uintptr_t pa)
 {
 	*(uintptr_t *)pa = clean_list;
 	clean_list = pa;
+}
+
+void aspace_map(struct aspace *as, uintptr_t va, uintptr_t pa, bool writable)
+{
+	as->upt[(va - USER_BASE) >> 12] = pa | PTE_P | PTE_U | (writable ? PTE_W : 0);
+}
+
+void aspace_unmap(struct aspace *as, uintptr_t va)
+{
+	as->upt[(va - USER_BASE) >> 12] = 0;
+}
+
+uintptr_t aspace_phys(const struct aspace *as, uintptr_t va)
+{
+	pte_t e = as->upt[(va - USER_BASE) >> 12];
+
+	return e & PTE_P ? (uintptr_t)(e & ~(pte_t)0xfff) | (va & 0xfff) : 0;
 }

@@ -21,13 +21,13 @@ static void free_user_memory(struct proc *p)
 		const struct region *r = &p->regions[i];
 
 		for (uintptr_t va = r->start; va < r->end; va += PAGE_SIZE) {
-			uintptr_t pa = arch_phys(&p->as, va);
+			uintptr_t pa = aspace_phys(&p->as, va);
 
 			if (!pa)
 				continue;	/* a spawn that failed halfway */
 			if (r->owned)
 				page_free(ALIGN_DOWN(pa, PAGE_SIZE));
-			arch_unmap(&p->as, va);
+			aspace_unmap(&p->as, va);
 		}
 	}
 	p->nregions = 0;
@@ -55,7 +55,7 @@ static int map_fresh(struct proc *p, uintptr_t start, uintptr_t end)
 
 		if (!pa)
 			return E_NOMEM;
-		arch_map(&p->as, va, pa, true);
+		aspace_map(&p->as, va, pa, true);
 	}
 	return r;
 }
@@ -101,7 +101,7 @@ int proc_spawn(unsigned long prog)
 	 * stack: [USER_STACK_BOTTOM, USER_TOP). */
 	r = proc_add_region(p, USER_BASE, USER_BASE + PAGE_SIZE, false, false);
 	if (r == 0) {
-		arch_map(&p->as, USER_BASE, (uintptr_t)ustart, false);
+		aspace_map(&p->as, USER_BASE, (uintptr_t)ustart, false);
 		r = load_program(p, &programs[prog], &us);
 	}
 	if (r == 0)

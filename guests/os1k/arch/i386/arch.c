@@ -134,23 +134,6 @@ void arch_aspace_free(struct aspace *as)
 	page_free_zeroed(as->root);
 }
 
-void arch_map(struct aspace *as, uintptr_t va, uintptr_t pa, bool writable)
-{
-	as->upt[(va - USER_BASE) >> 12] = pa | PTE_P | PTE_U | (writable ? PTE_W : 0);
-}
-
-void arch_unmap(struct aspace *as, uintptr_t va)
-{
-	as->upt[(va - USER_BASE) >> 12] = 0;
-}
-
-uintptr_t arch_phys(const struct aspace *as, uintptr_t va)
-{
-	pte_t e = as->upt[(va - USER_BASE) >> 12];
-
-	return e & PTE_P ? (e & ~0xfffu) | (va & 0xfff) : 0;
-}
-
 void arch_activate(const struct aspace *as, uintptr_t kstack_top)
 {
 	tss.esp0 = kstack_top;

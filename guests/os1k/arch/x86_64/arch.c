@@ -121,23 +121,6 @@ void arch_aspace_free(struct aspace *as)
 	page_free_zeroed((uintptr_t)pml4);
 }
 
-void arch_map(struct aspace *as, uintptr_t va, uintptr_t pa, bool writable)
-{
-	as->upt[(va - USER_BASE) >> 12] = pa | PTE_P | PTE_U | (writable ? PTE_W : 0);
-}
-
-void arch_unmap(struct aspace *as, uintptr_t va)
-{
-	as->upt[(va - USER_BASE) >> 12] = 0;
-}
-
-uintptr_t arch_phys(const struct aspace *as, uintptr_t va)
-{
-	pte_t e = as->upt[(va - USER_BASE) >> 12];
-
-	return e & PTE_P ? (e & ~0xfffUL) | (va & 0xfff) : 0;
-}
-
 void arch_activate(const struct aspace *as, uintptr_t kstack_top)
 {
 	tss.rsp0 = kstack_top;
