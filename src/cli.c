@@ -8,7 +8,7 @@
 
 #include "boot/bzimage.h"
 #include "err.h"
-#include "vcpu.h"
+#include "status.h"
 
 enum {
 	OPT_TAG = 0x100,
@@ -18,6 +18,11 @@ enum {
 	OPT_DEBUG_IO,
 	OPT_PAGING,
 	OPT_COALESCED_IO,
+	OPT_LONG_MODE,
+	OPT_LOAD,
+	OPT_ENTRY,
+	OPT_DUMP_REGS,
+	OPT_DUMP_MEM,
 };
 
 static const struct option long_options[] = {
@@ -31,6 +36,14 @@ static const struct option long_options[] = {
 	{ "mem", required_argument, NULL, 'm' },
 	{ "append", required_argument, NULL, 'p' },
 	{ "paging", no_argument, NULL, OPT_PAGING },
+	{ "long-mode", no_argument, NULL, OPT_LONG_MODE },
+	{ "load", required_argument, NULL, OPT_LOAD },
+	{ "entry", required_argument, NULL, OPT_ENTRY },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "dump-regs", no_argument, NULL, OPT_DUMP_REGS },
+	{ "dump-mem", required_argument, NULL, OPT_DUMP_MEM },
+	{ "linux", required_argument, NULL, 'k' },
+	{ "cmdline", required_argument, NULL, 'p' },
 	{ "coalesced-io", no_argument, NULL, OPT_COALESCED_IO },
 	{ "kernel", required_argument, NULL, 'k' },
 	{ "initrd", required_argument, NULL, 'i' },
@@ -44,27 +57,43 @@ void cli_print_help(void)
 	printf("Usage: kvm-vmm [OPTION]... GUEST [GUEST]...\n"
 	       "  or:  kvm-vmm -k BZIMAGE [-i INITRD] [-p CMDLINE] [-m SIZE] [-c N]\n"
 	       "Run guests on /dev/kvm, each in a VM of its own on its own vCPU thread,\n"
-	       "all at once. A GUEST is a 16-bit real-mode flat binary, a multiboot\n"
-	       "(v1) ELF32 kernel such as build/os1k/kernel-x86_64.elf, or a 64-bit\n"
-	       "Linux bzImage, whose console is the 16550A (ttyS0).\n"
+	       "all at once. A GUEST is a 16-bit real-mode flat binary (origin 0, loaded\n"
+	       "at 0x10000, CS=DS=SS=0x1000), a multiboot (v1) ELF32 kernel such as\n"
+	       "build/os1k/kernel-x86_64.elf, a 64-bit Linux bzImage (console ttyS0),\n"
+	       "or, with --paging or --long-mode, a flat 32-bit or 64-bit binary.\n"
 	       "\n"
-	       "  -k, --kernel=BZIMAGE   boot this Linux kernel (instead of GUESTs)\n"
+	       "Boot:\n"
+	       "  -k, --kernel=BZIMAGE   boot this Linux kernel (instead of GUESTs);\n"
+	       "      --linux=BZIMAGE    the same\n"
 	       "  -i, --initrd=FILE      initramfs for the Linux kernel\n"
 	       "  -c, --smp=N            vCPUs of the Linux guest, 1-%d (default 1)\n"
-	       "  -m, --mem=SIZE         guest RAM per VM (default 1M for flat binaries,\n"
+	       "  -m, --mem=SIZE         guest RAM per VM (default 1M for real-mode\n"
+	       "                         binaries, 4M for --paging and --long-mode,\n"
 	       "                         64M for multiboot kernels, 256M for Linux;\n"
 	       "                         suffixes K, M, G)\n"
 	       "  -p, --append=CMDLINE   kernel command line; for Linux, added to\n"
 	       "                         \"" BZ_BASE_CMDLINE "\"\n"
-	       "      --paging           accepted for compatibility: kernels are\n"
-	       "                         recognised by their multiboot header\n"
+	       "      --cmdline=CMDLINE  the same\n"
+	       "      --paging           flat 32-bit kernel under paging the VMM sets up:\n"
+	       "                         0-4M mapped at 0 and at 0x80000000\n"
+	       "      --long-mode        flat 64-bit binary, all RAM identity-mapped\n"
+	       "      --load=OFFSET      where a --paging/--long-mode file goes (0x1000)\n"
+	       "      --entry=ADDR       where it starts (--paging: 0x80001000;\n"
+	       "                         --long-mode: the load offset)\n"
+	       "\n"
+	       "Run and report:\n"
 	       "      --tag              prefix each output line with the guest's name\n"
 	       "      --timeout=SECONDS  stop guests still running after SECONDS\n"
 	       "      --stats            print VM exits and timing to stderr at the end\n"
 	       "      --stats-json=FILE  write the same statistics as JSON to FILE\n"
+	       "  -v, --verbose          one line per VM exit on stderr\n"
+	       "      --dump-regs        with each of those lines, the registers\n"
+	       "                         (implies --verbose)\n"
+	       "      --dump-mem=FILE    write the guest's RAM to FILE when it ends\n"
+	       "                         (FILE.N for guest N when several run)\n"
 	       "      --debug-io         log accesses to unclaimed ports to stderr\n"
-	       "      --coalesced-io     flat binaries: KVM queues UART output bytes and\n"
-	       "                         kvm-vmm replays them at the next exit, in order\n"
+	       "      --coalesced-io     real-mode and --long-mode guests: KVM queues UART\n"
+	       "                         output bytes, replayed at the next exit, in order\n"
 	       "  -h, --help             display this help and exit\n"
 	       "  -V, --version          output version information and exit\n"
 	       "\n"
@@ -73,18 +102,9 @@ void cli_print_help(void)
 	       "Ctrl-A X quits. Guest ABI: docs/guest-abi.md, docs/os1k.md; Linux:\n"
 	       "docs/linux.md (a reboot of Linux ends the run with status 0).\n"
 	       "\n"
-	       "Exit status:\n"
-	       "  0        every guest halted or exited with status 0\n"
-	       "  1-119    a guest's EXIT hypercall or isa-debug-exit status\n"
-	       "           (the highest of all guests)\n"
-	       "  120      usage error\n"
-	       "  121      bad input file (missing, empty, too large, ...)\n"
-	       "  122      KVM unavailable or missing a needed capability\n"
-	       "  123      guest fault (triple fault, emulation failure, ...)\n"
-	       "  124      a guest was still running at --timeout\n"
-	       "  125      bad hypercall\n"
-	       "  130, 143 stopped by SIGINT or SIGTERM\n",
+	       "Exit status (with several guests, the highest):\n",
 	       MAX_VCPUS, MAX_GUESTS);
+	status_print_table(stdout);
 }
 
 void cli_print_version(void)
@@ -157,6 +177,18 @@ static int parse_count(const char *text, int max, int *count)
 	return 0;
 }
 
+/* An address: decimal, or hex with 0x; 0 on success. */
+static int parse_address(const char *text, uint64_t *addr)
+{
+	char *end;
+
+	if (!text || *text < '0' || *text > '9')
+		return -1;
+	errno = 0;
+	*addr = strtoull(text, &end, 0);
+	return errno || *end ? -1 : 0;
+}
+
 static int usage_error(const char *fmt, const char *arg)
 {
 	char msg[256];
@@ -167,16 +199,28 @@ static int usage_error(const char *fmt, const char *arg)
 	return STATUS_USAGE;
 }
 
+/* Options that make sense only together, or not at all. */
+static int check_combination(const struct options *o)
+{
+	if (o->paging && o->long_mode)
+		return usage_error("%s", "--paging and --long-mode name two boot protocols: give one");
+	if ((o->paging || o->long_mode) && o->kernel)
+		return usage_error("--%s boots a flat binary, not a Linux --kernel",
+				   o->paging ? "paging" : "long-mode");
+	if ((o->load_given || o->entry_given) && !o->paging && !o->long_mode)
+		return usage_error("%s", "--load and --entry apply to --paging and --long-mode binaries");
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct options *opts)
 {
-	int c;
+	int c, status;
 
 	memset(opts, 0, sizeof(*opts));
-	opts->mem_size = DEFAULT_MEM_SIZE;
 	optind = 0; /* glibc: full re-initialisation, so parsing can repeat */
 	opterr = 0; /* errors are reported below in our own words */
 	opts->smp = 1;
-	while ((c = getopt_long(argc, argv, ":hVm:p:k:i:c:", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hVvm:p:k:i:c:", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			opts->help = true;
@@ -197,6 +241,32 @@ int cli_parse(int argc, char **argv, struct options *opts)
 			opts->cmdline = optarg;
 			break;
 		case OPT_PAGING:
+			opts->paging = true;
+			break;
+		case OPT_LONG_MODE:
+			opts->long_mode = true;
+			break;
+		case OPT_LOAD:
+			if (parse_address(optarg, &opts->load_addr))
+				return usage_error("invalid --load '%s': need an address (decimal, or hex with 0x)",
+						   optarg);
+			opts->load_given = true;
+			break;
+		case OPT_ENTRY:
+			if (parse_address(optarg, &opts->entry_addr))
+				return usage_error("invalid --entry '%s': need an address (decimal, or hex with 0x)",
+						   optarg);
+			opts->entry_given = true;
+			break;
+		case OPT_DUMP_REGS:
+			opts->dump_regs = true;
+			opts->verbose = true;
+			break;
+		case 'v':
+			opts->verbose = true;
+			break;
+		case OPT_DUMP_MEM:
+			opts->dump_mem = optarg;
 			break;
 		case 'k':
 			opts->kernel = optarg;
@@ -236,6 +306,9 @@ int cli_parse(int argc, char **argv, struct options *opts)
 	}
 	if (opts->help || opts->version)
 		return 0;
+	status = check_combination(opts);
+	if (status)
+		return status;
 	opts->images = argv + optind;
 	opts->nimages = argc - optind;
 	if (opts->kernel) {

@@ -8,8 +8,6 @@
 
 #define VMM_VERSION "0.1.0"
 #define MAX_GUESTS 64
-#define DEFAULT_MEM_SIZE (1u << 20)
-#define DEFAULT_KERNEL_MEM_SIZE (64u << 20) /* for multiboot kernels */
 #define MIN_MEM_SIZE (64u << 10)
 #define MAX_MEM_SIZE (64ull << 30)
 #define MAX_VCPUS 64 /* --smp; the MP table's limit too */
@@ -21,14 +19,22 @@ struct options {
 	bool stats;
 	bool debug_io;
 	bool coalesced_io; /* real-mode guests: UART THR writes without exits */
+	bool verbose;	   /* a line per VM exit on stderr */
+	bool dump_regs;	   /* and the registers with it */
+	const char *dump_mem; /* RAM written here when a guest ends */
+	bool paging;	   /* the reference's --paging flat protocol */
+	bool long_mode;	   /* the reference's --long-mode flat protocol */
+	bool load_given, entry_given;
+	uint64_t load_addr;  /* --load: where a flat image goes */
+	uint64_t entry_addr; /* --entry: where it starts */
 	const char *stats_json;
 	const char *cmdline; /* --append: the kernel command line */
 	char *kernel;	     /* --kernel: the one image, a Linux bzImage */
 	const char *initrd;  /* --initrd, for Linux */
 	int smp;	     /* --smp: vCPUs of a Linux guest, default 1 */
 	bool mem_given;
+	uint64_t mem_size;   /* --mem; otherwise the boot protocol's default */
 	uint64_t timeout_ms; /* 0: no timeout */
-	uint64_t mem_size;
 	char **images;
 	int nimages;
 };

@@ -22,7 +22,9 @@ void err_vprint(const char *fmt, va_list ap)
 	line[n++] = '\n';
 	/* One write() per message, so lines from concurrent guests never interleave. */
 	if (write(STDERR_FILENO, line, (size_t)n) < 0)
-		return;
+		n = 0;
+	/* Callers classify a failure by errno after reporting it. */
+	errno = saved_errno;
 }
 
 void err_print(const char *fmt, ...)

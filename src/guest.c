@@ -1,5 +1,7 @@
 #include "guest.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -7,12 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "boot/bzimage.h"
-#include "boot/mptable.h"
-#include "boot/multiboot.h"
-#include "boot/realmode.h"
 #include "dev/debug_exit.h"
 #include "err.h"
+#include "status.h"
 
 /* The run area of the vCPU this thread drives; the kick handler sets
  * immediate_exit there, which closes the race between checking for a stop
@@ -49,7 +48,7 @@ static void cancel_vcpus(struct guest *g, const struct vcpu *self, int status)
 		if (g->bsp_running)
 			pthread_kill(g->bsp_thread, SIGUSR1);
 	}
-	for (int i = 0; g->aps && i < g->nr_vcpus - 1; i++) {
+	for (int i = 0; g->aps && i < g->plan.nr_vcpus - 1; i++) {
 		struct guest_ap *ap = &g->aps[i];
 
 		if (&ap->vcpu == self)
@@ -112,36 +111,6 @@ static void *input_thread(void *arg)
 	return NULL;
 }
 
-static int boot_realmode(struct guest *g)
-{
-	if (realmode_load(&g->vm, &g->image) < 0 ||
-	    vcpu_create(&g->vcpu, &g->vm, g->kvm_fd, 0) < 0)
-		return -1;
-	/* Only THR (offset 0): any other UART access still exits, and the
-	 * queue is replayed before it, so the guest cannot tell. */
-	if (g->opts->coalesced_io &&
-	    (vm_coalesce_pio(&g->vm, g->kvm_fd, UART_COM1_BASE, 1) < 0 ||
-	     vcpu_enable_coalesced(&g->vcpu) < 0))
-		return -1;
-	return realmode_setup_vcpu(&g->vcpu);
-}
-
-static int boot_multiboot(struct guest *g)
-{
-	struct multiboot_kernel k;
-	const char *cmdline = g->opts->cmdline ? g->opts->cmdline : "";
-
-	if (multiboot_load(&g->vm, &g->image, &k) < 0 ||
-	    multiboot_write_info(&g->vm, cmdline) < 0 ||
-	    vm_create_irqchip(&g->vm, g->kvm_fd) < 0 ||
-	    vcpu_create(&g->vcpu, &g->vm, g->kvm_fd, 0) < 0 ||
-	    vcpu_set_cpuid(&g->vcpu, g->kvm_fd, 0) < 0)
-		return -1;
-	g->uart.set_irq = uart_irq;
-	g->uart.irq_opaque = g;
-	return multiboot_setup_vcpu(&g->vcpu, &k);
-}
-
 static void *ap_thread(void *arg)
 {
 	struct guest_ap *ap = arg;
@@ -157,18 +126,35 @@ static void *ap_thread(void *arg)
 	return NULL;
 }
 
-/* vCPU 0 and the APs, each with CPUID naming its APIC ID. KVM holds the
- * APs in wait-for-SIPI until the guest starts them through its LAPIC. */
+/* Every vCPU gets the run's tracing settings and, where the protocol asks
+ * for it, CPUID naming its APIC ID. */
+static int create_vcpu(struct guest *g, struct vcpu *v, int id)
+{
+	v->verbose = g->opts->verbose;
+	v->dump_regs = g->opts->dump_regs;
+	v->start_ns = g->start_ns;
+	v->debug_io = g->opts->debug_io;
+	if (vcpu_create(v, &g->vm, g->kvm_fd, id) < 0)
+		return -1;
+	if ((g->plan.proto->devices & BOOT_DEV_CPUID) &&
+	    vcpu_set_cpuid(v, g->kvm_fd, (uint32_t)id) < 0)
+		return -1;
+	return 0;
+}
+
+/* vCPU 0 and the APs. KVM holds the APs in wait-for-SIPI until the guest
+ * starts them through its LAPIC. */
 static int create_vcpus(struct guest *g)
 {
+	int nr_aps = g->plan.nr_vcpus - 1;
 	struct guest_ap *aps = NULL;
 
-	if (g->nr_vcpus > 1) {
-		aps = calloc((size_t)g->nr_vcpus - 1, sizeof(*aps));
+	if (nr_aps > 0) {
+		aps = calloc((size_t)nr_aps, sizeof(*aps));
 		if (!aps)
 			return throw_err(-1, "%s: out of memory for %d vCPUs", g->name,
-					 g->nr_vcpus);
-		for (int i = 0; i < g->nr_vcpus - 1; i++) {
+					 g->plan.nr_vcpus);
+		for (int i = 0; i < nr_aps; i++) {
 			struct guest_ap *ap = &aps[i];
 
 			ap->guest = g;
@@ -176,67 +162,66 @@ static int create_vcpus(struct guest *g)
 			snprintf(ap->name, sizeof(ap->name), "%s cpu%d", g->name, i + 1);
 			ap->vcpu.name = ap->name;
 			ap->vcpu.stats = &ap->stats;
-			ap->vcpu.debug_io = g->vcpu.debug_io;
-			ap->vcpu.shutdown_resets = true;
+			ap->vcpu.shutdown_resets = g->vcpu.shutdown_resets;
 		}
 		pthread_mutex_lock(&g->cpu_lock);
 		g->aps = aps;
 		pthread_mutex_unlock(&g->cpu_lock);
 	}
-	if (vcpu_create(&g->vcpu, &g->vm, g->kvm_fd, 0) < 0 ||
-	    vcpu_set_cpuid(&g->vcpu, g->kvm_fd, 0) < 0)
+	if (create_vcpu(g, &g->vcpu, 0) < 0)
 		return -1;
-	for (int i = 0; i < g->nr_vcpus - 1; i++)
-		if (vcpu_create(&aps[i].vcpu, &g->vm, g->kvm_fd, i + 1) < 0 ||
-		    vcpu_set_cpuid(&aps[i].vcpu, g->kvm_fd, (uint32_t)i + 1) < 0)
+	for (int i = 0; i < nr_aps; i++)
+		if (create_vcpu(g, &aps[i].vcpu, i + 1) < 0)
 			return -1;
 	return 0;
-}
-
-static int boot_linux(struct guest *g)
-{
-	const char *append = g->opts->cmdline;
-	struct bzimage bz;
-	char *cmdline;
-	int ret;
-
-	if (bzimage_parse(&g->image, g->mem_size, g->initrd.size, &bz) < 0)
-		return -1;
-	if (asprintf(&cmdline, "%s%s%s", BZ_BASE_CMDLINE, append ? " " : "",
-		     append ? append : "") < 0)
-		return throw_err(-1, "%s: out of memory", g->name);
-	ret = bzimage_load(&g->vm, &g->image, &g->initrd, cmdline, &bz);
-	free(cmdline);
-	if (ret < 0 || mptable_write(&g->vm, g->nr_vcpus) < 0 ||
-	    vm_create_irqchip(&g->vm, g->kvm_fd) < 0)
-		return -1;
-	g->vcpu.shutdown_resets = true;
-	if (create_vcpus(g) < 0)
-		return -1;
-	g->uart.set_irq = uart_irq;
-	g->uart.irq_opaque = g;
-	g->uart.input_needs_rts = true;
-	i8042_init(&g->i8042);
-	rtc_init(&g->rtc);
-	return bzimage_setup_vcpu(&g->vcpu);
 }
 
 static int register_devices(struct guest *g)
 {
+	unsigned devices = g->plan.proto->devices;
+
 	if (uart_register(&g->uart, &g->vm.pio, UART_COM1_BASE) < 0)
 		return -1;
-	/* Linux gets a PC's clock and keyboard controller (its reboot line);
-	 * the hypercall port and isa-debug-exit are for the VMM's own guests. */
-	if (g->kind == BOOT_LINUX) {
-		if (i8042_register(&g->i8042, &g->vm.pio) < 0 ||
-		    rtc_register(&g->rtc, &g->vm.pio) < 0)
-			return -1;
-		return 0;
-	}
-	if (hypercall_register(&g->hypercall, &g->vm.pio) < 0 ||
-	    debug_exit_register(&g->vm.pio) < 0)
+	if ((devices & BOOT_DEV_PC) &&
+	    (i8042_register(&g->i8042, &g->vm.pio) < 0 ||
+	     rtc_register(&g->rtc, &g->vm.pio) < 0))
+		return -1;
+	if ((devices & BOOT_DEV_VMM_PORTS) &&
+	    (hypercall_register(&g->hypercall, &g->vm.pio) < 0 ||
+	     debug_exit_register(&g->vm.pio) < 0))
 		return -1;
 	return 0;
+}
+
+/* The machine the boot protocol's row asks for, before any vCPU exists:
+ * the in-kernel irqchip must come after the memory slot and before them. */
+static int create_machine(struct guest *g)
+{
+	unsigned devices = g->plan.proto->devices;
+
+	if (g->plan.proto->load(&g->vm, &g->image, &g->plan) < 0)
+		return -1;
+	if (devices & BOOT_DEV_IRQCHIP) {
+		if (vm_create_irqchip(&g->vm, g->kvm_fd) < 0)
+			return -1;
+		g->uart.set_irq = uart_irq;
+		g->uart.irq_opaque = g;
+	}
+	if (devices & BOOT_DEV_PC) {
+		g->vcpu.shutdown_resets = true; /* Linux resets a PC this way too */
+		g->uart.input_needs_rts = true;
+		i8042_init(&g->i8042);
+		rtc_init(&g->rtc);
+	}
+	if (create_vcpus(g) < 0)
+		return -1;
+	/* Only THR (offset 0): any other UART access still exits, and the
+	 * queue is replayed before it, so the guest cannot tell. */
+	if (g->opts->coalesced_io && (devices & BOOT_DEV_COALESCE) &&
+	    (vm_coalesce_pio(&g->vm, g->kvm_fd, UART_COM1_BASE, 1) < 0 ||
+	     vcpu_enable_coalesced(&g->vcpu) < 0))
+		return -1;
+	return g->plan.proto->setup_vcpu(&g->vcpu, &g->plan);
 }
 
 static int start_aps(struct guest *g)
@@ -244,7 +229,7 @@ static int start_aps(struct guest *g)
 	int ret = 0;
 
 	pthread_mutex_lock(&g->cpu_lock);
-	for (int i = 0; i < g->nr_vcpus - 1 && ret == 0; i++) {
+	for (int i = 0; i < g->plan.nr_vcpus - 1 && ret == 0; i++) {
 		struct guest_ap *ap = &g->aps[i];
 
 		if (pthread_create(&ap->thread, NULL, ap_thread, ap) != 0)
@@ -256,39 +241,56 @@ static int start_aps(struct guest *g)
 	return ret;
 }
 
+/* 0, or the status of the failure: the host out of memory or threads, or
+ * KVM refusing what the guest needs. */
 static int guest_setup(struct guest *g)
 {
-	const struct options *o = g->opts;
-
-	console_out_init(&g->out, STDOUT_FILENO, o->tag ? g->name : NULL,
+	console_out_init(&g->out, STDOUT_FILENO, g->opts->tag ? g->name : NULL,
 			 g->stdout_lock);
 	console_in_init(&g->in, g->input_fd, &g->vcpu.cancel);
 	uart_init(&g->uart, &g->out, g->input_fd >= 0 ? &g->in : NULL);
-	if (vm_create(&g->vm, g->kvm_fd, g->mem_size) < 0)
-		return -1;
-	switch (g->kind) {
-	case BOOT_LINUX:
-		if (boot_linux(g) < 0)
-			return -1;
-		break;
-	case BOOT_MULTIBOOT:
-		if (boot_multiboot(g) < 0)
-			return -1;
-		break;
-	default:
-		if (boot_realmode(g) < 0)
-			return -1;
-		break;
-	}
+	if (vm_create(&g->vm, g->kvm_fd, g->plan.mem_size) < 0 || create_machine(g) < 0)
+		return status_from_errno(errno);
 	g->in.escapes = g->input_fd >= 0 && g->raw_terminal;
 	hypercall_init(&g->hypercall, &g->vm, &g->out, &g->in);
 	if (register_devices(g) < 0)
-		return throw_err(-1, "%s: cannot register devices", g->name);
+		return throw_err(STATUS_NO_KVM, "%s: cannot register devices", g->name);
 	if (g->vm.has_irqchip && g->input_fd >= 0) {
 		if (pthread_create(&g->input_thread, NULL, input_thread, g) != 0)
-			return throw_err(-1, "%s: cannot start the input thread", g->name);
+			return throw_err(STATUS_HOST_ERROR, "%s: cannot start the input thread",
+					 g->name);
 		g->input_started = true;
 	}
+	return 0;
+}
+
+/* --dump-mem: the guest's RAM as it was when the guest ended. */
+static int dump_memory(struct guest *g)
+{
+	char path[4096];
+	int fd;
+	size_t done = 0;
+
+	if (g->opts->nimages > 1)
+		snprintf(path, sizeof(path), "%s.%d", g->opts->dump_mem, g->index);
+	else
+		snprintf(path, sizeof(path), "%s", g->opts->dump_mem);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return throw_err(-1, "%s: cannot write the guest's memory (--dump-mem):", path);
+	while (done < g->vm.mem_size) {
+		ssize_t n = write(fd, g->vm.mem + done, g->vm.mem_size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			return throw_err(-1, "%s: cannot write the guest's memory (--dump-mem):", path);
+		}
+		done += (size_t)n;
+	}
+	if (close(fd) < 0)
+		return throw_err(-1, "%s: cannot write the guest's memory (--dump-mem):", path);
 	return 0;
 }
 
@@ -306,13 +308,14 @@ void *guest_thread(void *arg)
 	g->vcpu.fd = -1;
 	g->vcpu.name = g->name;
 	g->vcpu.stats = &g->stats;
-	g->vcpu.debug_io = g->opts->debug_io;
 	pthread_mutex_lock(&g->cpu_lock);
 	g->bsp_thread = pthread_self();
 	g->bsp_running = true;
 	pthread_mutex_unlock(&g->cpu_lock);
-	if (guest_setup(g) < 0 || start_aps(g) < 0) {
-		g->status = STATUS_NO_KVM;
+	g->status = guest_setup(g);
+	if (!g->status && start_aps(g) < 0)
+		g->status = STATUS_HOST_ERROR;
+	if (g->status) {
 		snprintf(g->vcpu.outcome, sizeof(g->vcpu.outcome), "set-up failed");
 	} else {
 		thread_run = g->vcpu.run;
@@ -327,7 +330,7 @@ void *guest_thread(void *arg)
 	g->bsp_running = false;
 	pthread_mutex_unlock(&g->cpu_lock);
 	/* The guest's status is the worst of its vCPUs'. */
-	for (int i = 0; g->aps && i < g->nr_vcpus - 1; i++) {
+	for (int i = 0; g->aps && i < g->plan.nr_vcpus - 1; i++) {
 		struct guest_ap *ap = &g->aps[i];
 
 		if (!ap->started)
@@ -341,12 +344,15 @@ void *guest_thread(void *arg)
 	if (g->input_started)
 		pthread_join(g->input_thread, NULL);
 	console_out_flush(&g->out);
+	if (g->opts->dump_mem && g->vm.mem && dump_memory(g) < 0 &&
+	    g->status < STATUS_HOST_ERROR)
+		g->status = STATUS_HOST_ERROR;
 
 	t = now_ns();
 	pthread_mutex_lock(&g->cpu_lock);
 	g->vcpus_closed = true;
 	pthread_mutex_unlock(&g->cpu_lock);
-	for (int i = 0; g->aps && i < g->nr_vcpus - 1; i++)
+	for (int i = 0; g->aps && i < g->plan.nr_vcpus - 1; i++)
 		vcpu_destroy(&g->aps[i].vcpu);
 	free(g->aps);
 	g->aps = NULL;

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "boot/boot.h"
 #include "boot/image.h"
 #include "cli.h"
 #include "console.h"
@@ -18,12 +19,6 @@
 #include "stats.h"
 #include "vcpu.h"
 #include "vm.h"
-
-enum boot_kind {
-	BOOT_REALMODE,	/* 16-bit flat binary, docs/guest-abi.md */
-	BOOT_MULTIBOOT, /* multiboot v1 ELF32 kernel, with irqchip and PIT */
-	BOOT_LINUX,	/* 64-bit Linux bzImage, docs/linux.md */
-};
 
 struct guest;
 
@@ -40,22 +35,20 @@ struct guest_ap {
 
 struct guest {
 	int index;
-	enum boot_kind kind;
-	uint64_t mem_size;
 	char name[64];
 	struct image image;
-	struct image initrd;	/* Linux only; empty without --initrd */
-	int nr_vcpus;
+	struct boot_plan plan;	/* how the image boots: checked before any guest runs */
 	const struct options *opts;
 	int kvm_fd;
 	int input_fd;		/* -1: no input */
 	pthread_mutex_t *stdout_lock; /* shared by the guests' tagged output */
 	bool raw_terminal;	      /* input is a terminal in raw mode */
+	uint64_t start_ns;	/* when the VMM started, for --verbose */
 	uint64_t kvm_opened_ns; /* when /dev/kvm was opened, for set-up time */
 
 	struct vm vm;
 	struct vcpu vcpu; /* vCPU 0, the boot processor */
-	struct guest_ap *aps; /* nr_vcpus - 1 of them */
+	struct guest_ap *aps; /* plan.nr_vcpus - 1 of them */
 	struct uart uart;
 	struct i8042 i8042;
 	struct rtc rtc;

@@ -10,13 +10,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "boot/bzimage.h"
-#include "boot/multiboot.h"
-#include "boot/realmode.h"
+#include "boot/boot.h"
 #include "cli.h"
 #include "err.h"
 #include "guest.h"
 #include "stats.h"
+#include "status.h"
 #include "term.h"
 #include "vm.h"
 
@@ -37,54 +36,6 @@ static void name_guests(struct guest *guests, int n)
 		else
 			snprintf(guests[i].name, sizeof(guests[i].name), "%.50s#%d", base, i);
 	}
-}
-
-/* A Linux guest: the bzImage, its initrd and the memory plan, all checked
- * now so that a bad file never starts a VM. */
-static int load_linux(struct guest *g, const struct options *opts)
-{
-	struct bzimage bz;
-
-	g->kind = BOOT_LINUX;
-	g->mem_size = opts->mem_given ? opts->mem_size : BZ_DEFAULT_MEM;
-	g->nr_vcpus = opts->smp;
-	if (opts->initrd &&
-	    image_read(&g->initrd, opts->initrd, g->mem_size, "of guest memory") < 0)
-		return -1;
-	return bzimage_parse(&g->image, g->mem_size, g->initrd.size, &bz);
-}
-
-/* Reads one image, recognises its boot protocol and checks it fits the
- * guest memory that protocol gets. */
-static int load_image(struct guest *g, const char *path, const struct options *opts)
-{
-	uint64_t kernel_mem = opts->mem_given ? opts->mem_size : DEFAULT_KERNEL_MEM_SIZE;
-
-	g->nr_vcpus = 1;
-	if (opts->kernel && !opts->mem_given)
-		kernel_mem = BZ_DEFAULT_MEM;
-	if (image_read(&g->image, path, kernel_mem, "of guest memory") < 0)
-		return -1;
-	if (opts->kernel || bzimage_detect(g->image.data, g->image.size))
-		return load_linux(g, opts);
-	if (opts->initrd || opts->smp > 1)
-		return throw_err(-1, "%s: not a Linux bzImage, and --initrd and --smp are for Linux",
-				 path);
-	if (multiboot_detect(g->image.data, g->image.size)) {
-		struct multiboot_kernel k;
-
-		g->kind = BOOT_MULTIBOOT;
-		g->mem_size = kernel_mem;
-		return multiboot_parse(&g->image, g->mem_size, &k);
-	}
-	g->kind = BOOT_REALMODE;
-	g->mem_size = opts->mem_size;
-	if (g->image.size > realmode_max_image(g->mem_size))
-		return throw_err(-1, "%s: image is %zu bytes, more than the %llu bytes of guest memory above the load address 0x%x",
-				 path, g->image.size,
-				 (unsigned long long)realmode_max_image(g->mem_size),
-				 REALMODE_LOAD_ADDR);
-	return 0;
 }
 
 static int open_kvm(void)
@@ -162,13 +113,14 @@ static int wait_for_guests(struct guest *guests, int n, uint64_t timeout_ms,
 	}
 }
 
-static void report(const struct options *opts, struct guest *guests, int n,
-		   uint64_t wall_ns)
+/* 0, or -1 when the JSON file could not be written. */
+static int report(const struct options *opts, struct guest *guests, int n,
+		  uint64_t wall_ns)
 {
 	struct stats_entry entries[MAX_GUESTS];
 
 	if (!opts->stats && !opts->stats_json)
-		return;
+		return 0;
 	for (int i = 0; i < n; i++)
 		entries[i] = (struct stats_entry){
 			.name = guests[i].name,
@@ -178,7 +130,8 @@ static void report(const struct options *opts, struct guest *guests, int n,
 	if (opts->stats)
 		stats_print_text(stderr, entries, n, wall_ns);
 	if (opts->stats_json)
-		stats_write_json(opts->stats_json, entries, n, wall_ns);
+		return stats_write_json(opts->stats_json, entries, n, wall_ns);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -202,14 +155,14 @@ int main(int argc, char **argv)
 	struct guest *guests = calloc((size_t)opts.nimages, sizeof(*guests));
 
 	if (!guests)
-		return throw_err(STATUS_BAD_INPUT, "out of memory");
+		return throw_err(STATUS_HOST_ERROR, "out of memory");
 	/* Every image is checked before any guest starts: bad input never
 	 * leaves half a run behind. */
 	for (int i = 0; i < opts.nimages; i++) {
-		if (load_image(&guests[i], opts.images[i], &opts) < 0) {
-			status = STATUS_BAD_INPUT;
+		status = boot_prepare(opts.images[i], &opts, &guests[i].image,
+				      &guests[i].plan);
+		if (status)
 			goto out;
-		}
 	}
 	name_guests(guests, opts.nimages);
 
@@ -226,20 +179,24 @@ int main(int argc, char **argv)
 	sigdelset(&blocked, SIGUSR1);
 	signal(SIGPIPE, SIG_IGN);
 	if (guest_install_kick_handler() < 0) {
-		status = throw_err(STATUS_GUEST_FAULT, "sigaction:");
+		status = throw_err(STATUS_HOST_ERROR, "sigaction:");
 		goto out;
 	}
 
-	/* Linux's kernel code runs in KVM's instruction emulator there. */
+	/* kvm-pvm runs guest kernel code in KVM's instruction emulator. */
 	for (int i = 0; i < opts.nimages; i++) {
-		if (guests[i].kind == BOOT_LINUX && access("/sys/module/kvm_pvm", F_OK) == 0) {
-			err_print("this host's KVM is kvm-pvm, which emulates guest kernel code: Linux will be very slow here (measured: still unpacking itself after 5 minutes); use hardware KVM");
+		const char *slow = guests[i].plan.proto->slow_on_kvm_pvm;
+
+		if (slow && access("/sys/module/kvm_pvm", F_OK) == 0) {
+			err_print("this host's KVM is kvm-pvm, which emulates guest kernel code: %s; use hardware KVM",
+				  slow);
 			break;
 		}
 	}
 
-	/* An interactive kernel owns the terminal, as in QEMU -nographic. */
-	bool raw_terminal = guests[0].kind != BOOT_REALMODE && term_enter_raw(STDIN_FILENO);
+	/* A kernel with interrupts owns the terminal, as in QEMU -nographic. */
+	bool raw_terminal = (guests[0].plan.proto->devices & BOOT_DEV_IRQCHIP) &&
+			    term_enter_raw(STDIN_FILENO);
 
 	uint64_t t_kvm = now_ns();
 	int kvm_fd = open_kvm();
@@ -254,6 +211,7 @@ int main(int argc, char **argv)
 		g->index = i;
 		g->opts = &opts;
 		g->kvm_fd = kvm_fd;
+		g->start_ns = t_start;
 		g->kvm_opened_ns = t_kvm;
 		g->input_fd = i == 0 ? STDIN_FILENO : -1;
 		g->stdout_lock = &stdout_lock;
@@ -262,7 +220,7 @@ int main(int argc, char **argv)
 		if (pthread_create(&g->thread, NULL, guest_thread, g) != 0) {
 			err_print("%s: cannot start a vCPU thread", g->name);
 			g->finished = true;
-			g->status = STATUS_GUEST_FAULT;
+			g->status = STATUS_HOST_ERROR;
 			continue;
 		}
 		g->started = true;
@@ -277,14 +235,16 @@ int main(int argc, char **argv)
 			status = guests[i].status;
 	}
 	close(kvm_fd);
-	report(&opts, guests, opts.nimages, now_ns() - t_start);
+	if (report(&opts, guests, opts.nimages, now_ns() - t_start) < 0 &&
+	    status < STATUS_HOST_ERROR)
+		status = STATUS_HOST_ERROR;
 	if (stop_signal)
 		status = STATUS_SIGNAL_BASE + stop_signal;
 out:
 	term_restore();
 	for (int i = 0; i < opts.nimages; i++) {
 		image_free(&guests[i].image);
-		image_free(&guests[i].initrd);
+		boot_plan_free(&guests[i].plan);
 	}
 	free(guests);
 	return status;

@@ -10,13 +10,18 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "status.h"
+#include "trace.h"
+#include "x86.h"
 
 int vcpu_create(struct vcpu *v, struct vm *vm, int kvm_fd, int id)
 {
 	int mmap_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 
 	v->vm = vm;
+	v->id = id;
 	v->run = MAP_FAILED;
+	v->getchar_result = UINT64_MAX;
 	if (mmap_size < (int)sizeof(struct kvm_run))
 		return throw_err(-1, "KVM_GET_VCPU_MMAP_SIZE:");
 	v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, id);
@@ -204,6 +209,23 @@ void vcpu_format_regs(struct vcpu *v, char *buf, size_t size)
 		 s.cr3, s.cr4, s.efer);
 }
 
+/* A real-mode guest stopped in the 64 KiB below its image, with CS = 0,
+ * got there through the zeroed vector table: say so under the registers. */
+static void explain_below_image(struct vcpu *v, char *msg, size_t size)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+	size_t n = strlen(msg);
+
+	if (vcpu_get_regs(v, &r) < 0 || vcpu_get_sregs(v, &s) < 0)
+		return;
+	if ((s.cr0 & X86_CR0_PE) || s.cs.selector != 0 || s.cs.base + r.rip >= REAL_LOAD_ADDR)
+		return;
+	snprintf(msg + n, size - n,
+		 "  it runs at 0000:%04llx, below its image: an `int` jumped through the zeroed interrupt vector table; no BIOS is provided (docs/guest-abi.md)\n",
+		 (unsigned long long)r.rip);
+}
+
 static void end_run(struct vcpu *v, int status, const char *outcome,
 		    bool with_regs, const char *fmt, va_list ap)
 {
@@ -221,6 +243,8 @@ static void end_run(struct vcpu *v, int status, const char *outcome,
 		msg[n++] = '\n';
 	if (with_regs && n < (int)sizeof(msg))
 		vcpu_format_regs(v, msg + n, sizeof(msg) - (size_t)n);
+	if (with_regs && v->no_bios)
+		explain_below_image(v, msg, sizeof(msg));
 	/* One write, so a report is never split by another guest's. */
 	if (write(STDERR_FILENO, msg, strlen(msg)) < 0)
 		return;
@@ -242,6 +266,80 @@ void vcpu_fault(struct vcpu *v, int status, const char *outcome, const char *fmt
 	va_start(ap, fmt);
 	end_run(v, status, outcome, true, fmt, ap);
 	va_end(ap);
+}
+
+void vcpu_guest_exit(struct vcpu *v, const char *how, uint64_t value,
+		     uint64_t requested)
+{
+	int status = status_from_guest(requested);
+	char outcome[40];
+
+	snprintf(outcome, sizeof(outcome), "%s %llu", how, (unsigned long long)value);
+	if ((uint64_t)status != requested)
+		vcpu_stop(v, status, outcome,
+			  "guest asked for exit status %llu (%s %llu); 120 and up are kvm-vmm's own, so it is reported as %d",
+			  (unsigned long long)requested, how, (unsigned long long)value,
+			  status);
+	else
+		vcpu_stop(v, status, outcome, NULL);
+}
+
+/* DR7: local enable of breakpoint 0; R/W0 = 00 and LEN0 = 00 make it an
+ * instruction breakpoint. */
+#define DR7_L0 (1u << 0)
+#define DR6_B0 (1u << 0)
+
+void vcpu_trap_null_vector(struct vcpu *v)
+{
+	struct kvm_guest_debug dbg = {
+		.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP,
+	};
+
+	v->no_bios = true;
+	dbg.arch.debugreg[0] = 0;
+	dbg.arch.debugreg[7] = DR7_L0;
+	/* Best effort: without the breakpoint the report still explains. */
+	if (ioctl(v->fd, KVM_SET_GUEST_DEBUG, &dbg) < 0)
+		return;
+}
+
+/* The guest reached 0000:0000. An `int n` pushed FLAGS, CS and IP; the
+ * two bytes before that IP say which vector it called. */
+static void report_no_bios(struct vcpu *v)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+	char what[64] = "an interrupt";
+
+	if (vcpu_get_regs(v, &r) == 0 && vcpu_get_sregs(v, &s) == 0) {
+		const uint8_t *frame = vm_guest_ptr(v->vm, s.ss.base + (r.rsp & 0xffff), 4);
+		uint16_t ip, cs;
+
+		if (frame) {
+			memcpy(&ip, frame, 2);
+			memcpy(&cs, frame + 2, 2);
+			const uint8_t *insn = vm_guest_ptr(v->vm, ((uint64_t)cs << 4) + ip - 2, 2);
+
+			if (insn && insn[0] == 0xcd)
+				snprintf(what, sizeof(what), "int 0x%02x at %04x:%04x",
+					 insn[1], cs, (uint16_t)(ip - 2));
+		}
+	}
+	vcpu_fault(v, STATUS_GUEST_FAULT, "no BIOS",
+		   "%s jumped through the zeroed interrupt vector table to 0000:0000: no BIOS is provided (docs/guest-abi.md)",
+		   what);
+}
+
+static void handle_debug(struct vcpu *v)
+{
+	const struct kvm_debug_exit_arch *d = &v->run->debug.arch;
+
+	if (v->no_bios && (d->dr6 & DR6_B0) && d->pc == 0)
+		report_no_bios(v);
+	else
+		vcpu_fault(v, STATUS_GUEST_FAULT, "debug exit",
+			   "unexpected debug exit (exception %u, pc 0x%llx)",
+			   d->exception, (unsigned long long)d->pc);
 }
 
 static void log_unclaimed(struct vcpu *v, const char *space, uint64_t addr,
@@ -389,6 +487,9 @@ static void handle_exit(struct vcpu *v)
 	case KVM_EXIT_INTERNAL_ERROR:
 		handle_internal_error(v);
 		break;
+	case KVM_EXIT_DEBUG:
+		handle_debug(v);
+		break;
 	case KVM_EXIT_FAIL_ENTRY:
 		vcpu_fault(v, STATUS_GUEST_FAULT, "entry failure",
 			   "VM entry failed (KVM_EXIT_FAIL_ENTRY, hardware reason 0x%llx)",
@@ -415,6 +516,8 @@ int vcpu_run(struct vcpu *v)
 		if (ret < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				stats_count_exit(v->stats, KVM_EXIT_INTR);
+				if (v->verbose)
+					trace_interrupted(v);
 				continue;
 			}
 			vcpu_fault(v, STATUS_GUEST_FAULT, "KVM_RUN failed",
@@ -422,7 +525,15 @@ int vcpu_run(struct vcpu *v)
 			break;
 		}
 		stats_count_exit(v->stats, v->run->exit_reason);
+		/* An access is shown once handled, with the value read. */
+		bool access = v->run->exit_reason == KVM_EXIT_IO ||
+			      v->run->exit_reason == KVM_EXIT_MMIO;
+
+		if (v->verbose && !access)
+			trace_exit(v);
 		handle_exit(v);
+		if (v->verbose && access)
+			trace_exit(v);
 	}
 	drain_coalesced(v);
 	return v->status;

@@ -7,21 +7,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "minikvm/abi.h"
 #include "stats.h"
 #include "vm.h"
-
-/* Exit statuses of kvm-vmm, documented in docs/guest-abi.md. */
-enum vmm_status {
-	STATUS_OK = 0,
-	STATUS_GUEST_MAX = 119, /* highest status a guest's EXIT passes through */
-	STATUS_USAGE = 120,
-	STATUS_BAD_INPUT = 121,
-	STATUS_NO_KVM = 122,
-	STATUS_GUEST_FAULT = 123,
-	STATUS_TIMEOUT = 124,
-	STATUS_BAD_HYPERCALL = 125,
-	STATUS_SIGNAL_BASE = 128,
-};
 
 struct vcpu {
 	struct vm *vm;
@@ -29,7 +17,17 @@ struct vcpu {
 	struct kvm_run *run;
 	size_t run_size;
 	const char *name; /* the guest's name, for messages */
+	int id;		  /* vCPU number within the guest */
 	bool debug_io;
+	bool verbose;	/* a line per exit on stderr (trace.c) */
+	bool dump_regs; /* and the registers with each */
+	uint64_t start_ns; /* when the VMM started, for --verbose times */
+	/* A real-mode guest with no BIOS behind its zeroed vector table: an
+	 * `int` sends it to 0000:0000, and fault reports say so. */
+	bool no_bios;
+	/* The hypercall port's per-vCPU result: the last GETCHAR's value,
+	 * read back by an IN from the port (all ones before any). */
+	uint64_t getchar_result;
 	bool shutdown_resets; /* a triple fault reboots (Linux): status 0 */
 	bool sync_regs;	      /* KVM copies the GPRs into the run area */
 	/* Writes KVM queued instead of exiting (KVM_CAP_COALESCED_PIO),
@@ -63,6 +61,16 @@ void vcpu_stop(struct vcpu *v, int status, const char *outcome,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void vcpu_fault(struct vcpu *v, int status, const char *outcome,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The guest asked to end: `how` ("exit", "debug-exit") with the value it
+ * passed, requesting a status; clamped by status_from_guest(), with a
+ * warning when it had to be. The one way a guest chooses its status. */
+void vcpu_guest_exit(struct vcpu *v, const char *how, uint64_t value,
+		     uint64_t requested);
+/* Marks v as a real-mode guest without a BIOS, and where the host's KVM
+ * can, stops it at once with a hardware breakpoint at linear address 0,
+ * where a BIOS call lands (on other hosts it spins there until --timeout,
+ * whose report says the same). */
+void vcpu_trap_null_vector(struct vcpu *v);
 
 /* The host's supported CPUID, with the hypervisor bit and this vCPU's APIC
  * ID; without it a guest cannot enable long mode. */

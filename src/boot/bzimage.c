@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../err.h"
+#include "../x86.h"
 
 /* Offsets in the file's first sectors, which are also the offsets of the
  * same fields in the zero page (boot.rst, "The real-mode kernel header";
@@ -45,9 +46,6 @@
 
 /* Identity map of the first 4 GiB with 2 MiB pages: one PML4, one PDPT
  * and four page directories. */
-#define PT_PRESENT 0x01
-#define PT_WRITE 0x02
-#define PT_HUGE 0x80
 #define PT_PAGES 6
 
 /* __BOOT_CS and __BOOT_DS of the 64-bit protocol. */
@@ -249,14 +247,14 @@ static int write_page_tables(struct vm *vm)
 		return throw_err(-1, "no guest memory for the page tables");
 	memset(pt, 0, PT_PAGES * 4096);
 	/* PML4[0] -> PDPT; PDPT[i] -> directory i; each maps 1 GiB. */
-	wr64(pt, 0, (BZ_PML4_ADDR + 0x1000) | PT_PRESENT | PT_WRITE);
+	wr64(pt, 0, (BZ_PML4_ADDR + 0x1000) | X86_PTE_PRESENT | X86_PTE_WRITE);
 	for (uint64_t i = 0; i < 4; i++) {
 		uint64_t pd = BZ_PML4_ADDR + 0x2000 + i * 0x1000;
 
-		wr64(pt, 0x1000 + i * 8, pd | PT_PRESENT | PT_WRITE);
+		wr64(pt, 0x1000 + i * 8, pd | X86_PTE_PRESENT | X86_PTE_WRITE);
 		for (uint64_t j = 0; j < 512; j++)
 			wr64(pt, pd - BZ_PML4_ADDR + j * 8,
-			     ((i * 512 + j) << 21) | PT_PRESENT | PT_WRITE | PT_HUGE);
+			     ((i * 512 + j) << 21) | X86_PTE_PRESENT | X86_PTE_WRITE | X86_PTE_HUGE);
 	}
 	return 0;
 }
@@ -264,8 +262,9 @@ static int write_page_tables(struct vm *vm)
 static int write_gdt(struct vm *vm)
 {
 	/* null, unused, __BOOT_CS: 64-bit code, __BOOT_DS: flat data. */
-	static const uint64_t gdt[] = {
-		0, 0, 0x00af9b000000ffffull, 0x00cf93000000ffffull,
+	const uint64_t gdt[] = {
+		0, 0, x86_gdt_entry(X86_SEG_CODE_RX, X86_SEG_CODE64),
+		x86_gdt_entry(X86_SEG_DATA_RW, X86_SEG_FLAT32),
 	};
 	void *dst = vm_guest_ptr(vm, BZ_GDT_ADDR, sizeof(gdt));
 
@@ -302,14 +301,6 @@ int bzimage_load(struct vm *vm, const struct image *img,
 	return 0;
 }
 
-static void segment(struct kvm_segment *seg, uint16_t selector, uint8_t type, bool code64)
-{
-	*seg = (struct kvm_segment){
-		.base = 0, .limit = 0xffffffff, .selector = selector, .type = type,
-		.present = 1, .dpl = 0, .db = !code64, .s = 1, .l = code64, .g = 1,
-	};
-}
-
 int bzimage_setup_vcpu(struct vcpu *v)
 {
 	struct kvm_sregs sregs;
@@ -317,15 +308,15 @@ int bzimage_setup_vcpu(struct vcpu *v)
 
 	if (vcpu_get_sregs(v, &sregs) < 0)
 		return throw_err(-1, "KVM_GET_SREGS:");
-	segment(&sregs.cs, BOOT_CS, 0xb, true); /* execute/read, accessed */
-	segment(&sregs.ds, BOOT_DS, 0x3, false); /* read/write, accessed */
+	sregs.cs = x86_segment(BOOT_CS, X86_SEG_CODE_RX, X86_SEG_CODE64);
+	sregs.ds = x86_segment(BOOT_DS, X86_SEG_DATA_RW, X86_SEG_FLAT32);
 	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
 	sregs.gdt.base = BZ_GDT_ADDR;
 	sregs.gdt.limit = 4 * 8 - 1;
 	sregs.cr3 = BZ_PML4_ADDR;
-	sregs.cr4 |= 0x20;	  /* PAE */
-	sregs.cr0 |= 0x80000011u; /* PG, ET, PE */
-	sregs.efer |= 0x500;	  /* LME, LMA */
+	sregs.cr4 |= X86_CR4_PAE;
+	sregs.cr0 |= X86_CR0_PG | X86_CR0_ET | X86_CR0_PE;
+	sregs.efer |= X86_EFER_LME | X86_EFER_LMA;
 	if (vcpu_set_sregs(v, &sregs) < 0)
 		return throw_err(-1, "KVM_SET_SREGS:");
 
@@ -333,7 +324,7 @@ int bzimage_setup_vcpu(struct vcpu *v)
 	regs.rip = BZ_KERNEL_ADDR + 0x200; /* startup_64 */
 	regs.rsi = BZ_ZERO_PAGE_ADDR;
 	regs.rsp = BZ_STACK_TOP;
-	regs.rflags = 0x2; /* interrupts off */
+	regs.rflags = X86_RFLAGS_FIXED; /* interrupts off */
 	if (vcpu_set_regs(v, &regs) < 0)
 		return throw_err(-1, "KVM_SET_REGS:");
 	return 0;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../err.h"
+#include "../x86.h"
 
 /* Multiboot information flags (spec section 3.3). */
 #define MBI_MEM (1u << 0)
@@ -127,12 +128,10 @@ int multiboot_parse(const struct image *img, uint64_t mem_size, struct multiboot
 	return 0;
 }
 
-int multiboot_load(struct vm *vm, const struct image *img, struct multiboot_kernel *k)
+int multiboot_load(struct vm *vm, const struct image *img)
 {
 	Elf32_Ehdr eh;
 
-	if (multiboot_parse(img, vm->mem_size, k) < 0)
-		return -1;
 	memcpy(&eh, img->data, sizeof(eh));
 	for (int i = 0; i < eh.e_phnum; i++) {
 		Elf32_Phdr ph;
@@ -189,14 +188,6 @@ int multiboot_write_info(struct vm *vm, const char *cmdline)
 	return 0;
 }
 
-static void flat_segment(struct kvm_segment *seg, uint16_t selector, uint8_t type)
-{
-	*seg = (struct kvm_segment){
-		.base = 0, .limit = 0xffffffff, .selector = selector, .type = type,
-		.present = 1, .dpl = 0, .db = 1, .s = 1, .l = 0, .g = 1,
-	};
-}
-
 int multiboot_setup_vcpu(struct vcpu *v, const struct multiboot_kernel *k)
 {
 	struct kvm_sregs sregs;
@@ -206,10 +197,10 @@ int multiboot_setup_vcpu(struct vcpu *v, const struct multiboot_kernel *k)
 		return throw_err(-1, "KVM_GET_SREGS:");
 	/* The state the multiboot spec promises: flat 4 GiB code and data
 	 * segments, protection on, paging off. The kernel loads its own GDT. */
-	flat_segment(&sregs.cs, 0x08, 0xb); /* execute/read, accessed */
-	flat_segment(&sregs.ds, 0x10, 0x3); /* read/write, accessed */
+	sregs.cs = x86_segment(MB_CODE_SEL, X86_SEG_CODE_RX, X86_SEG_FLAT32);
+	sregs.ds = x86_segment(MB_DATA_SEL, X86_SEG_DATA_RW, X86_SEG_FLAT32);
 	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
-	sregs.cr0 = (sregs.cr0 | 0x1) & ~0x80000000ull; /* PE on, PG off */
+	sregs.cr0 = (sregs.cr0 | X86_CR0_PE) & ~(uint64_t)X86_CR0_PG;
 	if (vcpu_set_sregs(v, &sregs) < 0)
 		return throw_err(-1, "KVM_SET_SREGS:");
 
@@ -217,7 +208,7 @@ int multiboot_setup_vcpu(struct vcpu *v, const struct multiboot_kernel *k)
 	regs.rax = MB_BOOT_MAGIC;
 	regs.rbx = MB_INFO_ADDR;
 	regs.rip = k->entry;
-	regs.rflags = 0x2;
+	regs.rflags = X86_RFLAGS_FIXED;
 	if (vcpu_set_regs(v, &regs) < 0)
 		return throw_err(-1, "KVM_SET_REGS:");
 	return 0;

@@ -16,6 +16,10 @@
 #define MB_HEADER_MAGIC 0x1badb002u
 #define MB_BOOT_MAGIC 0x2badb002u
 #define MB_SEARCH_LEN 8192
+#define MB_DEFAULT_MEM (64u << 20)
+/* The selectors the spec leaves to the loader; the kernel loads its own. */
+#define MB_CODE_SEL 0x08
+#define MB_DATA_SEL 0x10
 /* Where the VMM puts the information block, its memory map, the loader
  * name and the command line: below 640 KiB, clear of the IVT and BDA. */
 #define MB_INFO_ADDR 0x9000u
@@ -39,9 +43,9 @@ struct multiboot_kernel {
  * file and the problem. */
 int multiboot_parse(const struct image *img, uint64_t mem_size,
 		    struct multiboot_kernel *k);
-/* multiboot_parse, then copies the segments in and zeroes their BSS. */
-int multiboot_load(struct vm *vm, const struct image *img,
-		   struct multiboot_kernel *k);
+/* Copies the segments of a kernel multiboot_parse() accepted for this RAM
+ * in and zeroes their BSS. */
+int multiboot_load(struct vm *vm, const struct image *img);
 int multiboot_write_info(struct vm *vm, const char *cmdline);
 int multiboot_setup_vcpu(struct vcpu *v, const struct multiboot_kernel *k);
 

@@ -3,15 +3,32 @@
 #include <string.h>
 
 #include "../err.h"
+#include "../x86.h"
+#include "boot.h"
 
 uint64_t realmode_max_image(uint64_t mem_size)
 {
-	return mem_size > REALMODE_LOAD_ADDR ? mem_size - REALMODE_LOAD_ADDR : 0;
+	return mem_size > REAL_LOAD_ADDR ? mem_size - REAL_LOAD_ADDR : 0;
 }
 
-int realmode_load(struct vm *vm, const struct image *img)
+int realmode_check(const struct image *img, const struct options *o,
+		   struct boot_plan *plan)
 {
-	void *dst = vm_guest_ptr(vm, REALMODE_LOAD_ADDR, img->size);
+	(void)o;
+	if (img->size > realmode_max_image(plan->mem_size))
+		return throw_err(STATUS_BAD_INPUT,
+				 "%s: image is %zu bytes, more than the %llu bytes of guest memory above the load address 0x%x",
+				 img->path, img->size,
+				 (unsigned long long)realmode_max_image(plan->mem_size),
+				 REAL_LOAD_ADDR);
+	plan->load_addr = REAL_LOAD_ADDR;
+	plan->entry = REAL_ENTRY_IP;
+	return 0;
+}
+
+int realmode_load(struct vm *vm, const struct image *img, const struct boot_plan *plan)
+{
+	void *dst = vm_guest_ptr(vm, plan->load_addr, img->size);
 
 	if (!dst)
 		return throw_err(-1, "%s: image does not fit in guest memory", img->path);
@@ -19,36 +36,26 @@ int realmode_load(struct vm *vm, const struct image *img)
 	return 0;
 }
 
-static void flat_segment(struct kvm_segment *seg)
-{
-	seg->base = 0;
-	seg->selector = 0;
-	seg->limit = 0xffff;
-}
-
-int realmode_setup_vcpu(struct vcpu *v)
+int realmode_setup_vcpu(struct vcpu *v, const struct boot_plan *plan)
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 
 	if (vcpu_get_sregs(v, &sregs) < 0)
 		return throw_err(-1, "KVM_GET_SREGS:");
-	/* Reset state is CS=F000 base FFFF0000; everything else already is
-	 * real mode, so only the segment bases and selectors change. */
-	flat_segment(&sregs.cs);
-	flat_segment(&sregs.ds);
-	flat_segment(&sregs.es);
-	flat_segment(&sregs.fs);
-	flat_segment(&sregs.gs);
-	flat_segment(&sregs.ss);
+	/* The reset state is real mode already; only the segments move. */
+	sregs.cs = x86_segment(REAL_SEGMENT, X86_SEG_CODE_RX, X86_SEG_REAL);
+	sregs.ds = x86_segment(REAL_SEGMENT, X86_SEG_DATA_RW, X86_SEG_REAL);
+	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
 	if (vcpu_set_sregs(v, &sregs) < 0)
 		return throw_err(-1, "KVM_SET_SREGS:");
 
 	memset(&regs, 0, sizeof(regs));
-	regs.rip = REALMODE_LOAD_ADDR;
-	regs.rsp = REALMODE_STACK_TOP;
-	regs.rflags = 0x2; /* bit 1 is reserved and always set */
+	regs.rip = plan->entry;
+	regs.rsp = REAL_ENTRY_SP;
+	regs.rflags = X86_RFLAGS_FIXED;
 	if (vcpu_set_regs(v, &regs) < 0)
 		return throw_err(-1, "KVM_SET_REGS:");
+	vcpu_trap_null_vector(v);
 	return 0;
 }

@@ -1,21 +1,18 @@
 #include "debug_exit.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "../vcpu.h"
 
-int debug_exit_status(uint32_t value)
+uint64_t debug_exit_request(uint32_t value)
 {
-	/* A process status keeps 8 bits, as QEMU's does. */
-	return (int)(((value << 1) | 1) & 0xff);
+	return ((uint64_t)value << 1) | 1;
 }
 
 static void debug_exit_io(void *opaque, struct vcpu *vcpu, uint64_t offset,
 			  void *data, uint32_t len, bool is_write)
 {
 	uint32_t value = 0;
-	char outcome[32];
 
 	(void)opaque;
 	(void)offset;
@@ -24,8 +21,7 @@ static void debug_exit_io(void *opaque, struct vcpu *vcpu, uint64_t offset,
 		return;
 	}
 	memcpy(&value, data, len < sizeof(value) ? len : sizeof(value));
-	snprintf(outcome, sizeof(outcome), "debug-exit %u", value);
-	vcpu_stop(vcpu, debug_exit_status(value), outcome, NULL);
+	vcpu_guest_exit(vcpu, "debug-exit", value, debug_exit_request(value));
 }
 
 int debug_exit_register(struct bus *pio)

@@ -26,6 +26,16 @@ bad_call(const char *fmt, ...)
 	return r;
 }
 
+const char *hypercall_name(uint64_t nr)
+{
+	static const char *const names[] = {
+		[HC_EXIT] = "EXIT", [HC_PUTCHAR] = "PUTCHAR", [HC_GETCHAR] = "GETCHAR",
+		[HC_PUTS] = "PUTS", [HC_VERSION] = "VERSION",
+	};
+
+	return nr < sizeof(names) / sizeof(names[0]) ? names[nr] : NULL;
+}
+
 struct hc_result hypercall_dispatch(struct hypercall_dev *hc, uint64_t nr,
 				    uint64_t rbx, uint64_t rcx)
 {
@@ -78,11 +88,9 @@ static void hypercall_io(void *opaque, struct vcpu *vcpu, uint64_t offset,
 	uint64_t nr = 0;
 
 	(void)offset;
+	/* The reference's guests fetch GETCHAR's byte this way. */
 	if (!is_write) {
-		memset(data, 0xff, len);
-		vcpu_fault(vcpu, STATUS_BAD_HYPERCALL, "bad hypercall",
-			   "bad hypercall: read (IN) from the hypercall port 0x%x; calls are made with OUT",
-			   HC_PORT);
+		memcpy(data, &vcpu->getchar_result, len < 8 ? len : 8);
 		return;
 	}
 	memcpy(&nr, data, len < sizeof(nr) ? len : sizeof(nr));
@@ -98,24 +106,16 @@ static void hypercall_io(void *opaque, struct vcpu *vcpu, uint64_t offset,
 	case HC_CONTINUE:
 		break;
 	case HC_SET_RAX:
+		if (nr == HC_GETCHAR)
+			vcpu->getchar_result = r.value;
 		regs.rax = r.value;
 		if (vcpu_set_exit_regs(vcpu, &regs) < 0)
 			vcpu_fault(vcpu, STATUS_GUEST_FAULT, "KVM_SET_REGS failed",
 				   "hypercall: KVM_SET_REGS failed");
 		break;
-	case HC_GUEST_EXIT: {
-		char outcome[16];
-		int status = (int)r.value;
-
-		snprintf(outcome, sizeof(outcome), "exit %d", status);
-		if (status > STATUS_GUEST_MAX)
-			vcpu_stop(vcpu, STATUS_GUEST_MAX, outcome,
-				  "guest exit status %d is reserved for kvm-vmm; reporting %d",
-				  status, STATUS_GUEST_MAX);
-		else
-			vcpu_stop(vcpu, status, outcome, NULL);
+	case HC_GUEST_EXIT:
+		vcpu_guest_exit(vcpu, "exit", r.value, r.value);
 		break;
-	}
 	case HC_BAD_CALL:
 		vcpu_fault(vcpu, STATUS_BAD_HYPERCALL, "bad hypercall",
 			   "bad hypercall: %s", r.error);

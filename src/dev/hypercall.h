@@ -1,5 +1,7 @@
 /* The hypercall port (0x500): a guest writes a call number with OUT and
- * passes arguments in RBX/RCX. ABI in docs/guest-abi.md. */
+ * passes arguments in RBX/RCX; an IN reads back the last GETCHAR's byte,
+ * as the reference's guests expect. ABI in docs/guest-abi.md; the numbers
+ * in include/minikvm/abi.h. */
 #ifndef MINIKVM_DEV_HYPERCALL_H
 #define MINIKVM_DEV_HYPERCALL_H
 
@@ -8,17 +10,7 @@
 #include "../bus.h"
 #include "../console.h"
 #include "../vm.h"
-
-#define HC_PORT 0x500
-#define HC_ABI_VERSION 1
-
-enum hypercall_nr {
-	HC_EXIT = 0,
-	HC_PUTCHAR = 1,
-	HC_GETCHAR = 2,
-	HC_PUTS = 3,
-	HC_VERSION = 4,
-};
+#include "minikvm/abi.h"
 
 #define HC_GETCHAR_EOF UINT64_MAX
 
@@ -41,5 +33,7 @@ void hypercall_init(struct hypercall_dev *hc, const struct vm *vm,
 int hypercall_register(struct hypercall_dev *hc, struct bus *pio);
 struct hc_result hypercall_dispatch(struct hypercall_dev *hc, uint64_t nr,
 				    uint64_t rbx, uint64_t rcx);
+/* "PUTCHAR" for HC_PUTCHAR, ...; NULL for an unknown number. */
+const char *hypercall_name(uint64_t nr);
 
 #endif

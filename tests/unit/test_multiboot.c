@@ -48,7 +48,9 @@ static int load(struct test_kernel *tk, size_t size, struct vm *vm)
 	struct image img = { .path = "k.elf", .data = (uint8_t *)tk, .size = size };
 	struct multiboot_kernel k;
 
-	return multiboot_load(vm, &img, &k);
+	if (multiboot_parse(&img, vm->mem_size, &k) < 0)
+		return -1;
+	return multiboot_load(vm, &img);
 }
 
 static struct vm fake_vm(uint8_t *ram)

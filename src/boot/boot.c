@@ -1,0 +1,231 @@
+#include "boot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../err.h"
+#include "../status.h"
+#include "flat.h"
+#include "mptable.h"
+#include "realmode.h"
+
+/* --- recognising an image ---------------------------------------------- */
+
+static bool by_paging_option(const struct image *img, const struct options *o)
+{
+	(void)img;
+	return o->paging;
+}
+
+static bool by_long_mode_option(const struct image *img, const struct options *o)
+{
+	(void)img;
+	return o->long_mode;
+}
+
+static bool is_linux(const struct image *img, const struct options *o)
+{
+	return o->kernel || bzimage_detect(img->data, img->size);
+}
+
+static bool is_multiboot(const struct image *img, const struct options *o)
+{
+	(void)o;
+	return multiboot_detect(img->data, img->size);
+}
+
+static bool always(const struct image *img, const struct options *o)
+{
+	(void)img;
+	(void)o;
+	return true;
+}
+
+/* --- the rows' own checks that need more than one file ---------------- */
+
+static int no_linux_options(const struct image *img, const struct options *o)
+{
+	if (o->initrd || o->smp > 1)
+		return throw_err(STATUS_BAD_INPUT,
+				 "%s: not a Linux bzImage, and --initrd and --smp are for Linux",
+				 img->path);
+	return 0;
+}
+
+static int check_realmode(const struct image *img, const struct options *o,
+			  struct boot_plan *p)
+{
+	return no_linux_options(img, o) ?: realmode_check(img, o, p);
+}
+
+static int check_paging32(const struct image *img, const struct options *o,
+			  struct boot_plan *p)
+{
+	return no_linux_options(img, o) ?: paging32_check(img, o, p);
+}
+
+static int check_longmode(const struct image *img, const struct options *o,
+			  struct boot_plan *p)
+{
+	return no_linux_options(img, o) ?: longmode_check(img, o, p);
+}
+
+static int check_multiboot(const struct image *img, const struct options *o,
+			   struct boot_plan *p)
+{
+	const char *cmdline = o->cmdline ? o->cmdline : "";
+
+	if (no_linux_options(img, o) || multiboot_parse(img, p->mem_size, &p->mb) < 0)
+		return STATUS_BAD_INPUT;
+	if (strlen(cmdline) > MB_CMDLINE_MAX)
+		return throw_err(STATUS_BAD_INPUT,
+				 "--append: the kernel command line is %zu bytes; a multiboot kernel takes at most %u",
+				 strlen(cmdline), MB_CMDLINE_MAX);
+	p->cmdline = strdup(cmdline);
+	return p->cmdline ? 0 : throw_err(STATUS_HOST_ERROR, "out of memory");
+}
+
+static int load_multiboot(struct vm *vm, const struct image *img, const struct boot_plan *p)
+{
+	if (multiboot_load(vm, img) < 0)
+		return -1;
+	return multiboot_write_info(vm, p->cmdline);
+}
+
+static int setup_multiboot(struct vcpu *v, const struct boot_plan *p)
+{
+	return multiboot_setup_vcpu(v, &p->mb);
+}
+
+/* The initrd is read now, so a bad one stops the run before it starts. */
+static int check_linux(const struct image *img, const struct options *o,
+		       struct boot_plan *p)
+{
+	p->nr_vcpus = o->smp;
+	if (o->initrd &&
+	    image_read(&p->initrd, o->initrd, p->mem_size, "of guest memory") < 0)
+		return STATUS_BAD_INPUT;
+	if (bzimage_parse(img, p->mem_size, p->initrd.size, &p->bz) < 0)
+		return STATUS_BAD_INPUT;
+	if (asprintf(&p->cmdline, "%s%s%s", BZ_BASE_CMDLINE, o->cmdline ? " " : "",
+		     o->cmdline ? o->cmdline : "") < 0) {
+		p->cmdline = NULL;
+		return throw_err(STATUS_HOST_ERROR, "out of memory");
+	}
+	return 0;
+}
+
+static int load_linux(struct vm *vm, const struct image *img, const struct boot_plan *p)
+{
+	if (bzimage_load(vm, img, &p->initrd, p->cmdline, &p->bz) < 0)
+		return -1;
+	return mptable_write(vm, p->nr_vcpus);
+}
+
+static int setup_linux(struct vcpu *v, const struct boot_plan *p)
+{
+	(void)p;
+	return bzimage_setup_vcpu(v);
+}
+
+/* Tried in order: an option that names a protocol wins, then a header the
+ * image carries, then real mode, which takes any file. */
+const struct boot_protocol boot_protocols[] = {
+	{
+		.name = "flat 32-bit protected mode with paging",
+		.selected_by = "--paging",
+		.recognise = by_paging_option,
+		.default_mem = FLAT_DEFAULT_MEM,
+		.devices = BOOT_DEV_IRQCHIP | BOOT_DEV_VMM_PORTS | BOOT_DEV_CPUID,
+		.check = check_paging32,
+		.load = paging32_load,
+		.setup_vcpu = paging32_setup_vcpu,
+	},
+	{
+		.name = "flat 64-bit long mode",
+		.selected_by = "--long-mode",
+		.recognise = by_long_mode_option,
+		.default_mem = FLAT_DEFAULT_MEM,
+		.devices = BOOT_DEV_VMM_PORTS | BOOT_DEV_CPUID | BOOT_DEV_COALESCE,
+		.check = check_longmode,
+		.load = longmode_load,
+		.setup_vcpu = longmode_setup_vcpu,
+	},
+	{
+		.name = "Linux bzImage",
+		.selected_by = "--kernel, or the \"HdrS\" setup header",
+		.recognise = is_linux,
+		.default_mem = BZ_DEFAULT_MEM,
+		.devices = BOOT_DEV_IRQCHIP | BOOT_DEV_PC | BOOT_DEV_CPUID,
+		.slow_on_kvm_pvm = "Linux will be very slow here (measured: still unpacking itself after 5 minutes)",
+		.check = check_linux,
+		.load = load_linux,
+		.setup_vcpu = setup_linux,
+	},
+	{
+		.name = "multiboot kernel",
+		.selected_by = "a multiboot header in the first 8 KiB",
+		.recognise = is_multiboot,
+		.default_mem = MB_DEFAULT_MEM,
+		.devices = BOOT_DEV_IRQCHIP | BOOT_DEV_VMM_PORTS | BOOT_DEV_CPUID,
+		.check = check_multiboot,
+		.load = load_multiboot,
+		.setup_vcpu = setup_multiboot,
+	},
+	{
+		.name = "real-mode flat binary",
+		.selected_by = "any other file",
+		.recognise = always,
+		.default_mem = REAL_DEFAULT_MEM,
+		.devices = BOOT_DEV_VMM_PORTS | BOOT_DEV_COALESCE,
+		.check = check_realmode,
+		.load = realmode_load,
+		.setup_vcpu = realmode_setup_vcpu,
+	},
+};
+const int boot_protocol_count = (int)(sizeof(boot_protocols) / sizeof(boot_protocols[0]));
+
+uint64_t boot_mem_size(const struct boot_protocol *p, const struct options *o)
+{
+	return o->mem_given ? o->mem_size : p->default_mem;
+}
+
+/* Reading stops at the largest RAM any row could give the file. */
+static uint64_t read_limit(const struct options *o)
+{
+	uint64_t most = 0;
+
+	if (o->mem_given)
+		return o->mem_size;
+	for (int i = 0; i < boot_protocol_count; i++)
+		if (boot_protocols[i].default_mem > most)
+			most = boot_protocols[i].default_mem;
+	return most;
+}
+
+int boot_prepare(const char *path, const struct options *o, struct image *img,
+		 struct boot_plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	if (image_read(img, path, read_limit(o), "of guest memory") < 0)
+		return STATUS_BAD_INPUT;
+	for (int i = 0; i < boot_protocol_count; i++) {
+		const struct boot_protocol *p = &boot_protocols[i];
+
+		if (!p->recognise(img, o))
+			continue;
+		plan->proto = p;
+		plan->mem_size = boot_mem_size(p, o);
+		plan->nr_vcpus = 1;
+		return p->check(img, o, plan);
+	}
+	return throw_err(STATUS_BAD_INPUT, "%s: no boot protocol takes this file", path);
+}
+
+void boot_plan_free(struct boot_plan *plan)
+{
+	free(plan->cmdline);
+	plan->cmdline = NULL;
+	image_free(&plan->initrd);
+}

@@ -1,0 +1,85 @@
+/* The boot protocols kvm-vmm knows, one row each in boot_protocols[]: how
+ * an image is recognised, how much RAM it gets, which devices its machine
+ * has, how it is checked and loaded, and the vCPU state it starts in. An
+ * image is read and checked once, before any guest runs; the resulting
+ * plan stays with the guest, which loads and starts it. */
+#ifndef MINIKVM_BOOT_BOOT_H
+#define MINIKVM_BOOT_BOOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../cli.h"
+#include "../vcpu.h"
+#include "../vm.h"
+#include "bzimage.h"
+#include "image.h"
+#include "multiboot.h"
+
+/* What a protocol's machine has besides the UART at 0x3f8. */
+enum boot_devices {
+	/* In-kernel PIC, IOAPIC, LAPIC and PIT; the UART on IRQ 4; HLT waits
+	 * for an interrupt instead of ending the guest. */
+	BOOT_DEV_IRQCHIP = 1u << 0,
+	/* kvm-vmm's own ports: the hypercall port and isa-debug-exit. */
+	BOOT_DEV_VMM_PORTS = 1u << 1,
+	/* What Linux needs of a PC: i8042 (its reset line), CMOS RTC, UART
+	 * RTS flow control, a triple fault that resets. */
+	BOOT_DEV_PC = 1u << 2,
+	/* CPUID as the host's KVM supports it, needed to enter long mode. */
+	BOOT_DEV_CPUID = 1u << 3,
+	/* --coalesced-io may queue UART output (one vCPU, no interrupts). */
+	BOOT_DEV_COALESCE = 1u << 4,
+};
+
+struct boot_protocol;
+
+/* The checked result of reading one image for its protocol. */
+struct boot_plan {
+	const struct boot_protocol *proto;
+	uint64_t mem_size;
+	int nr_vcpus;
+	uint64_t load_addr; /* flat images: where the file's bytes go */
+	uint64_t entry;	    /* flat images: the first instruction */
+	char *cmdline;	    /* kernels: the whole command line; owned */
+	struct image initrd; /* Linux only; empty without --initrd */
+	union {
+		struct multiboot_kernel mb;
+		struct bzimage bz;
+	};
+};
+
+struct boot_protocol {
+	const char *name;	  /* for messages and --verbose */
+	const char *selected_by; /* what makes an image take this row */
+	/* True when this row boots img; rows are tried in table order. */
+	bool (*recognise)(const struct image *img, const struct options *o);
+	uint64_t default_mem;
+	unsigned devices; /* enum boot_devices */
+	/* What to say before such a guest runs on kvm-pvm, which emulates
+	 * ring-0 code (../shared/HOST-KVM.md); NULL: nothing. */
+	const char *slow_on_kvm_pvm;
+	/* Checks img against RAM and options; fills the plan. 0, or a status
+	 * (STATUS_BAD_INPUT, ...) after one line naming the file. */
+	int (*check)(const struct image *img, const struct options *o,
+		     struct boot_plan *plan);
+	/* Copies the image and what the protocol promises into guest RAM. */
+	int (*load)(struct vm *vm, const struct image *img,
+		    const struct boot_plan *plan);
+	/* Registers of the boot vCPU at entry. */
+	int (*setup_vcpu)(struct vcpu *v, const struct boot_plan *plan);
+};
+
+extern const struct boot_protocol boot_protocols[];
+extern const int boot_protocol_count;
+
+/* Reads the image at path and plans its boot. 0, or a status after one
+ * line naming the file or option and the problem. */
+int boot_prepare(const char *path, const struct options *o,
+		 struct image *img, struct boot_plan *plan);
+void boot_plan_free(struct boot_plan *plan);
+
+/* The row's RAM unless --mem was given. */
+uint64_t boot_mem_size(const struct boot_protocol *p, const struct options *o);
+
+#endif
