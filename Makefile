@@ -12,7 +12,7 @@ DESTDIR ?=
 WARNINGS := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 $(WARNINGS) -MMD -MP
-override CPPFLAGS += -D_GNU_SOURCE
+override CPPFLAGS += -D_GNU_SOURCE -Iinclude
 LDLIBS += -lpthread
 # Linked statically by default: the process then maps only the libc code it
 # uses, which halves peak RSS and saves the dynamic loader's work at every
@@ -58,16 +58,23 @@ $(B)/static/kvm-vmm: $(patsubst %.c,$(B)/obj/%.o,$(VMM_SRCS))
 	$(CC) -static $(LDFLAGS) -o $@ $^ $(LDLIBS)
 static: $(B)/static/kvm-vmm
 
-# --- guests: GNU as, .code16, linked flat at the load address 0x1000 ---
-$(B)/guests/%.bin: guests/real/%.S $(wildcard guests/real/*.inc)
+# --- guests: GNU as through the C preprocessor (cc -c on a .S), .code16,
+# linked flat at origin 0: kvm-vmm loads the image at REAL_LOAD_ADDR (0x10000)
+# and enters it at REAL_SEGMENT:0 with CS = DS = ES = SS = REAL_SEGMENT, the
+# reference's ABI (include/minikvm/abi.h). -MMD records the files a guest
+# includes (lib.inc, abi.h, multiplication.S for multiplication-uart).
+REAL_ASFLAGS := -m32 -c -MMD -MP -I include -I guests/real
+REAL_DEPS := $(wildcard guests/real/*.inc) include/minikvm/abi.h
+$(B)/guests/%.bin: guests/real/%.S $(REAL_DEPS)
 	@mkdir -p $(dir $@)
-	$(AS) --32 -I guests/real -o $(B)/guests/$*.o $<
-	$(LD) -m elf_i386 -Ttext 0x1000 -e 0x1000 --oformat binary -o $@ $(B)/guests/$*.o
-$(B)/guests/test/%.bin: guests/test/%.S $(wildcard guests/real/*.inc)
+	$(CC) $(REAL_ASFLAGS) -MT $@ -o $(B)/guests/$*.o $<
+	$(LD) -m elf_i386 -Ttext 0 -e 0 --oformat binary -o $@ $(B)/guests/$*.o
+$(B)/guests/test/%.bin: guests/test/%.S $(REAL_DEPS)
 	@mkdir -p $(dir $@)
-	$(AS) --32 -I guests/real -o $(B)/guests/test/$*.o $<
-	$(LD) -m elf_i386 -Ttext 0x1000 -e 0x1000 --oformat binary -o $@ $(B)/guests/test/$*.o
+	$(CC) $(REAL_ASFLAGS) -MT $@ -o $(B)/guests/test/$*.o $<
+	$(LD) -m elf_i386 -Ttext 0 -e 0 --oformat binary -o $@ $(B)/guests/test/$*.o
 include guests/os1k/os1k.mk
+include guests/flat/flat.mk
 
 # --- measuring: whole-process wall time and peak RSS of a command ---
 $(B)/runstat: bench/runstat.c
@@ -113,9 +120,11 @@ test-unit: $(B)/unit-tests
 test-host: all
 	sh tests/e2e/run.sh $(B)/kvm-vmm $(B)/guests tests/golden; r=$$?; \
 	sh tests/e2e/os1k.sh vmm $(B)/kvm-vmm $(B)/os1k tests/golden/os1k || r=1; \
+	sh tests/e2e/flat.sh $(B)/kvm-vmm $(B)/guests tests/golden || r=1; \
 	sh tests/e2e/tty.sh $(B)/kvm-vmm $(B)/os1k/kernel-x86_64.elf && exit $$r
 test-asan: $(B)/asan/kvm-vmm guests $(OS1K_IMAGES)
 	sh tests/e2e/run.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden; r=$$?; \
+	sh tests/e2e/flat.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden || r=1; \
 	sh tests/e2e/os1k.sh vmm $(B)/asan/kvm-vmm $(B)/os1k tests/golden/os1k && exit $$r
 test-nested: static guests $(OS1K_IMAGES)
 	sh tests/e2e/nested.sh $(B)/static/kvm-vmm $(B)/guests tests/golden $(B)/os1k

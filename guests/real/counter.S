@@ -1,7 +1,7 @@
 # counter.S: prints the digits 0 to 9, one per line, through the COM1 UART
 # (polling LSR before each byte), then halts.
 	.code16
-	.include "lib.inc"
+#include "lib.inc"
 	.text
 	.globl	_start
 _start:

@@ -1,7 +1,7 @@
 # fibonacci.S: prints the first 15 Fibonacci numbers (0, 1, 1, 2, ... 377),
 # one per line, in decimal through the COM1 UART, then halts.
 	.code16
-	.include "lib.inc"
+#include "lib.inc"
 	.text
 	.globl	_start
 

@@ -15,7 +15,7 @@
 # purpose: standard input is one stream, so a byte the VMM's UART may have
 # buffered already must still come out of GETCHAR, in order.
 	.code16
-	.include "lib.inc"
+#include "lib.inc"
 	.text
 	.globl	_start
 
@@ -87,7 +87,7 @@ _start:
 	SAVE_REGS
 	out	%al, %dx
 	CHECK_REGS eax
-	cmp	$HC_ABI, %ax
+	cmp	$HC_ABI_VERSION, %ax
 	FAIL_UNLESS e
 	END_CHECK what_version
 
@@ -110,7 +110,7 @@ _start:
 	# --- PUTS, called with a 32-bit OUT, so EAX is exactly the number -------
 	BEGIN_CHECK
 	LOAD_PATTERNS
-	mov	$str_puts, %ebx
+	mov	$REAL_LOAD_ADDR + str_puts, %ebx	# guest-physical: DS * 16 + offset
 	mov	$str_puts_len, %ecx
 	mov	$HC_PUTS, %eax
 	SAVE_REGS
@@ -125,7 +125,7 @@ _start:
 	call	uart_puts
 	BEGIN_CHECK
 	LOAD_PATTERNS
-	mov	$str_not_shown, %ebx
+	mov	$REAL_LOAD_ADDR + str_not_shown, %ebx
 	xor	%ecx, %ecx
 	mov	$HC_PUTS, %ax
 	SAVE_REGS

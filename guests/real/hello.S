@@ -2,7 +2,7 @@
 # driver for the real chip, it reads LSR before every byte it writes to THR,
 # so each byte costs two VM exits (LSR read, THR write).
 	.code16
-	.include "lib.inc"
+#include "lib.inc"
 	.text
 	.globl	_start
 _start:

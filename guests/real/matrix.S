@@ -8,7 +8,7 @@
 # entry (50000) above 32767, which catches a signed print; every entry
 # fits in 16 bits, and the guest checks that rather than print a wrapped sum.
 	.code16
-	.include "lib.inc"
+#include "lib.inc"
 	.text
 	.globl	_start
 

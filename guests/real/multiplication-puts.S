@@ -2,7 +2,7 @@
 # "9x9=81"), but built in memory first and printed with ONE PUTS hypercall,
 # so the whole run costs two VM exits (the PUTS and the HLT).
 	.code16
-	.include "lib.inc"
+#include "lib.inc"
 	.text
 	.globl	_start
 _start:

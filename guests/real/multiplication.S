@@ -1,10 +1,10 @@
-# multiplication.S: prints the multiplication tables 2 to 9, one product a
-# line ("2x1=2" ... "9x9=81", 72 lines), sending every byte with its own
+# multiplication.S: prints the multiplication tables 2 to 9, one product
+# per line ("2x1=2" ... "9x9=81", 72 lines), sending every byte with its own
 # PUTCHAR hypercall, then halts.  multiplication-puts.S prints the same text
 # with a single PUTS, and guests/test/multiplication-uart.S with UART writes:
 # together they compare the cost of the output paths.
 	.code16
-	.include "lib.inc"
+#include "lib.inc"
 	.text
 	.globl	_start
 _start:
@@ -54,16 +54,16 @@ put_u8:
 	pop	%ax
 	ret
 
-# emit: print AL. guests/test/multiplication-uart.S sets UART_OUTPUT to
-# build the same program writing each byte to the UART's THR instead.
-	.ifdef UART_OUTPUT
+# emit: print AL. guests/test/multiplication-uart.S defines UART_OUTPUT to
+# build the same program writing each byte to the THR of the UART instead.
+#ifdef UART_OUTPUT
 emit:
 	push	%dx
 	mov	$UART_THR, %dx
 	out	%al, %dx
 	pop	%dx
 	ret
-	.else
+#else
 	LIB_HC_PUTC
 	.set	emit, hc_putc
-	.endif
+#endif

@@ -2,7 +2,7 @@
 # does not exist.  kvm-vmm must stop the guest there with status 125; the
 # HLT after the call is reached only if it does not (status 0: a failure).
 	.code16
-	.include "lib.inc"
+#include "lib.inc"
 	.text
 	.globl	_start
 _start:

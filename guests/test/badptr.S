@@ -3,7 +3,7 @@
 # checks only "address + length <= RAM size" in 32 bits would accept it;
 # kvm-vmm must refuse it with status 125.  The HLT is reached only if not.
 	.code16
-	.include "lib.inc"
+#include "lib.inc"
 	.text
 	.globl	_start
 _start:

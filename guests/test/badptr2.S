@@ -2,7 +2,7 @@
 # 0x000FFFF0: the range starts inside the default 1 MiB of RAM but runs
 # 0xF0 bytes past its end.  kvm-vmm must refuse it with status 125.
 	.code16
-	.include "lib.inc"
+#include "lib.inc"
 	.text
 	.globl	_start
 _start:

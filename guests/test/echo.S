@@ -3,7 +3,7 @@
 # modem hang-up: MSR.DCD drops once stdin is at end-of-file and every byte
 # has been read.  A polling loop, as there are no interrupts.
 	.code16
-	.include "lib.inc"
+#include "lib.inc"
 	.text
 	.globl	_start
 _start:

@@ -3,7 +3,7 @@
 # stop the guest and report an emulation failure with the instruction's
 # bytes; where the CPU runs real mode itself (VT-x/SVM) the guest goes on.
 	.code16
-	.include "lib.inc"
+#include "lib.inc"
 	.text
 _start:
 	mov	$before, %si

@@ -1,7 +1,7 @@
 # exit7.S (test): prints "bye" with one PUTS, then ends with the EXIT
 # hypercall and status 7, which kvm-vmm must pass on as its own status.
 	.code16
-	.include "lib.inc"
+#include "lib.inc"
 	.text
 	.globl	_start
 _start:

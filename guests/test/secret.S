@@ -1,10 +1,12 @@
 # secret.S (test, with spy.S): one half of the isolation test.  It writes
-# an 8-byte secret at the start of every 4 KiB page from the first page past
-# its own image up to 0xFF000 (the last page of the default 1 MiB), says
-# "secret: planted", and then stays alive for a while, so that spy.S, in a
-# VM of its own running at the same time, can look for the secret.
+# an 8-byte secret at the start of every 4 KiB page of the default 1 MiB
+# of RAM but the pages of its own image: 0x00000 to 0x0F000 below the load
+# address, and from the first page past the image (physical) up to 0xFF000,
+# the last page.  Then it says "secret: planted" and stays alive for a
+# while, so that spy.S, in a VM of its own running at the same time, can
+# look for the secret.
 	.code16
-	.include "lib.inc"
+#include "lib.inc"
 	.text
 	.globl	_start
 
@@ -15,17 +17,29 @@
 
 _start:
 	# ES walks the pages as segments (page address / 16), which reaches
-	# all of the first MiB from real mode.  The first page is the one
-	# after the image, so the guest's own code is never overwritten.
-	mov	$image_end + 0xfff, %ax
-	shr	$4, %ax
-	and	$0xff00, %ax		# AX = segment of the first free page
+	# all of the first MiB from real mode.  The pages from DS (the load
+	# address, REAL_SEGMENT) up to the first one past the image are
+	# skipped, so the code of this guest is never overwritten.  The stack
+	# (SS = DS, from offset 0xFFFE down) only shares a page with a secret
+	# at the far end of that page.
+	mov	%ds, %bx		# BX = segment of the image
+	mov	$image_end + 0xfff, %cx
+	shr	$4, %cx
+	and	$0xff00, %cx
+	add	%bx, %cx		# CX = segment of the first page past it
+	xor	%ax, %ax		# from the page at 0x00000
 plant:
-	mov	%ax, %es
+	cmp	%bx, %ax
+	jb	1f			# below the image
+	cmp	%cx, %ax
+	jb	2f			# the image itself: skipped
+1:	mov	%ax, %es
 	movl	$SECRET_LO, %es:0
 	movl	$SECRET_HI, %es:4
-	add	$0x100, %ax		# the next page; 0xFF00 + 0x100 carries:
+2:	add	$0x100, %ax		# the next page; 0xFF00 + 0x100 carries:
 	jnc	plant			# the page at 0xFF000 was the last
+	push	%ds
+	pop	%es			# ES as at entry
 
 	mov	$planted, %si
 	call	uart_puts

@@ -1,7 +1,7 @@
 # spin.S (test): prints "spinning", then loops forever without exits, for
 # kvm-vmm's --timeout (status 124) and signal handling (130, 143).
 	.code16
-	.include "lib.inc"
+#include "lib.inc"
 	.text
 	.globl	_start
 _start:

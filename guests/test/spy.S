@@ -1,7 +1,8 @@
 # spy.S (test, with secret.S): the other half of the isolation test.  Run at
 # the same time as secret.S, each in its own VM, it looks at the first 8
-# bytes of every 4 KiB page from the first page past its own image up to
-# 0xFF000 for secret.S's pattern, three times over, and reports:
+# bytes of every 4 KiB page of the first MiB but those of its own image
+# (0x00000 to 0x0F000, and from the first page past the image, physical, up
+# to 0xFF000) for the pattern of secret.S, three times over, and reports:
 #   spy: own write visible                      (memory reads work at all)
 #   spy: PASS, saw only its own memory          or
 #   spy: FAIL, foreign data at 0xXXXXX          (then EXIT with status 1)
@@ -10,7 +11,7 @@
 # find itself: the image holds it only XORed with KEY, and the decoded
 # value lives in ESI:EDI alone, never in memory.
 	.code16
-	.include "lib.inc"
+#include "lib.inc"
 	.text
 	.globl	_start
 
@@ -54,17 +55,24 @@ _start:
 	mov	hidden + 4, %edi
 	xor	$KEY, %edi
 	mov	$SCANS, %bp
+	mov	%ds, %bx		# BX = segment of the image (REAL_SEGMENT)
+	mov	$image_end + 0xfff, %dx
+	shr	$4, %dx
+	and	$0xff00, %dx
+	add	%bx, %dx		# DX = segment of the first page past it
 scan:
-	mov	$image_end + 0xfff, %ax	# segment of the first page past the image
-	shr	$4, %ax
-	and	$0xff00, %ax
+	xor	%ax, %ax		# from the page at 0x00000
 page:
-	mov	%ax, %es
+	cmp	%bx, %ax
+	jb	1f			# below the image
+	cmp	%dx, %ax
+	jb	2f			# the image itself (holds KEY-ed values only)
+1:	mov	%ax, %es
 	cmp	%es:0, %esi
-	jne	1f
+	jne	2f
 	cmp	%es:4, %edi
 	je	found
-1:	add	$0x100, %ax		# next page; carry after the one at 0xFF000
+2:	add	$0x100, %ax		# next page; carry after the one at 0xFF000
 	jnc	page
 	mov	$PAUSE, %ecx
 	call	delay

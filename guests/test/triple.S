@@ -20,7 +20,7 @@
 #  - LIDTL, not LIDT: with a 16-bit operand size LIDT keeps only 24 bits of
 #    the base, 0xFFFF00, which is RAM once the guest has 16 MiB of it.
 	.code16
-	.include "lib.inc"
+#include "lib.inc"
 	.text
 	.globl	_start
 _start:
