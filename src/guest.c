@@ -130,6 +130,7 @@ static void *ap_thread(void *arg)
  * for it, CPUID naming its APIC ID. */
 static int create_vcpu(struct guest *g, struct vcpu *v, int id)
 {
+	v->guest_name = g->name;
 	v->verbose = g->opts->verbose;
 	v->dump_regs = g->opts->dump_regs;
 	v->start_ns = g->start_ns;

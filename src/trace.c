@@ -67,7 +67,7 @@ static void emit(struct vcpu *v, const char *what)
 	int n;
 
 	n = snprintf(line, sizeof(line), "[+%" PRIu64 ".%06" PRIu64 "] %s cpu%d %s",
-		     t / 1000000000u, t / 1000u % 1000000u, v->name, v->id, what);
+		     t / 1000000000u, t / 1000u % 1000000u, v->guest_name, v->id, what);
 	if (vcpu_get_exit_regs(v, &regs) == 0 && n < (int)sizeof(line))
 		n += snprintf(line + n, sizeof(line) - (size_t)n, " rip 0x%llx",
 			      (unsigned long long)regs.rip);

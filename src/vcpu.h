@@ -16,7 +16,8 @@ struct vcpu {
 	int fd;
 	struct kvm_run *run;
 	size_t run_size;
-	const char *name; /* the guest's name, for messages */
+	const char *name; /* the guest's name, for messages ("g cpu1" for APs) */
+	const char *guest_name; /* the guest's name alone, for --verbose */
 	int id;		  /* vCPU number within the guest */
 	bool debug_io;
 	bool verbose;	/* a line per exit on stderr (trace.c) */

@@ -11,10 +11,16 @@ PASS=0 FAIL=0
 ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
 bad() { FAIL=$((FAIL + 1)); echo "FAIL $1: $2"; sed 's/^/  | /' "$T/out" | tail -n 8; }
 
-# in_pty KEYS_SCRIPT: runs the VMM in a pty fed by KEYS_SCRIPT, then prints
-# its status and the terminal flags that raw mode changes.
+# The command script(1) runs in the pty: the VMM (its pid in $T/pid, for
+# the signal test), then its status and the terminal flags raw mode changes.
+cat >"$T/in-pty.sh" <<EOF
+sh -c 'echo \$\$ >"\$1"; exec "\$2" "\$3"' sh "$T/pid" "$VMM" "$KERNEL"
+echo status=\$?
+stty -a
+EOF
+# in_pty KEYS_SCRIPT: runs that in a pty fed by KEYS_SCRIPT.
 in_pty() {
-	sh -c "$1" | timeout 30 script -qec "sh -c '\"$VMM\" \"$KERNEL\"; echo status=\$?; stty -a'" /dev/null >"$T/out" 2>&1
+	sh -c "$1" | timeout 30 script -qec "sh $T/in-pty.sh" /dev/null >"$T/out" 2>&1
 }
 restored() { grep -qw icanon "$T/out" && grep -qw echo "$T/out" && grep -qw isig "$T/out" && ! grep -qw -- -icanon "$T/out"; }
 
@@ -32,7 +38,8 @@ in_pty "sleep 1; printf '3\n'; sleep 0.5; printf 'xyzzy\n'; sleep 0.5; printf '\
 	bad "echo" "xyzzy seen $(grep -c xyzzy "$T/out") times, expected 2 (echo + program output)"
 
 # SIGTERM from outside: the run ends with 143 and the terminal is restored.
-( sleep 2; pkill -TERM -f "^$VMM $KERNEL\$" ) &
+rm -f "$T/pid"
+( sleep 2; kill -TERM "$(cat "$T/pid")" ) &
 in_pty "sleep 4"
 wait
 grep -q 'status=143' "$T/out" && ok "SIGTERM ends the run with status 143" || bad "SIGTERM" "status"

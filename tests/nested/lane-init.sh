@@ -19,6 +19,8 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t tmpfs tmpfs /tmp
+# Pseudo-terminals, for the console suite's script(1).
+mkdir -p /dev/pts && mount -t devpts devpts /dev/pts 2>/dev/null
 # The kernel opened our stdio on the initramfs' /dev/console node, which the
 # devtmpfs mount just covered; reopen it so later output keeps working.
 exec </dev/console >/dev/console 2>&1
