@@ -3,7 +3,10 @@
 # natively) and iterates xorshift64 200 million times, then prints the
 # final value with one PUTS and ends with EXIT 0. Ring 3 reaches the
 # hypercall port through the TSS I/O bitmap, so the run has two exits.
-# bench/native.c runs the same loop on the host for comparison.
+# bench/native.c runs the same loop on the host for comparison. The port
+# and hypercall numbers come from minikvm/abi.h: the file is assembled
+# through the C preprocessor (cc -c).
+#include "minikvm/abi.h"
 	.equ MB_MAGIC, 0x1badb002
 	.equ MB_FLAGS, 0x00000003
 	.equ ITERATIONS, 200000000
@@ -94,11 +97,14 @@ user_entry:
 	jnz	2b
 	lea	hex_out(%rip), %rbx
 	mov	$26, %ecx
-	mov	$3, %eax		# PUTS
-	mov	$0x500, %dx
+	mov	$HC_PUTS, %eax
+	mov	$HC_PORT, %dx
 	out	%eax, %dx
-	xor	%ebx, %ebx
-	xor	%eax, %eax		# EXIT 0
+	xor	%ebx, %ebx		# status 0
+.if HC_EXIT != 0
+	.error "HC_EXIT is not 0: load it with mov"
+.endif
+	xor	%eax, %eax		# HC_EXIT
 	out	%eax, %dx
 	jmp	.
 
@@ -127,10 +133,14 @@ tss:
 	.skip	102			# reserved, RSP0-2, IST1-7: unused here
 	.word	iomap - tss		# I/O permission bitmap offset
 iomap:
-	# One bit per port, 1 = #GP in ring 3. Open: 0x500-0x503 (hypercalls).
-	.fill	0x500 / 8, 1, 0xff
-	.byte	0xf0			# 0x500-0x503: a 32-bit OUT checks all four
-	.fill	(0x10000 - 0x508) / 8, 1, 0xff
+	# One bit per port, 1 = #GP in ring 3. Open: HC_PORT to HC_PORT + 3
+	# (hypercalls), the low half of the byte for HC_PORT to HC_PORT + 7.
+.if (HC_PORT & 7) != 0
+	.error "HC_PORT is not a multiple of 8: the I/O bitmap needs rework"
+.endif
+	.fill	HC_PORT / 8, 1, 0xff
+	.byte	0xf0			# a 32-bit OUT checks all four ports
+	.fill	(0x10000 - (HC_PORT + 8)) / 8, 1, 0xff
 	.byte	0xff			# the bitmap must end with an all-ones byte
 tss_end:
 

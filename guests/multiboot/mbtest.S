@@ -3,10 +3,14 @@
 # information block in EBX with memory size and command line. It prints
 # "multiboot: magic ok, mem_upper <KiB>, cmdline '<text>'" with one PUTS
 # hypercall and ends through the isa-debug-exit port with value 0x10, so
-# kvm-vmm (and QEMU) exit with status (0x10 << 1) | 1 = 33.
+# kvm-vmm (and QEMU) exit with status (0x10 << 1) | 1 = 33. The ports and
+# hypercall numbers come from minikvm/abi.h: the file is assembled through
+# the C preprocessor (cc -c).
+#include "minikvm/abi.h"
 	.code32
 	.equ MB_MAGIC, 0x1badb002
 	.equ MB_FLAGS, 0x00000003	# page-aligned modules, memory info
+	.equ MB_BOOT_MAGIC, 0x2badb002	# in EAX at entry
 	.section .text
 	.globl _start
 	.align 4
@@ -16,7 +20,7 @@ mb_header:
 _start:
 	mov	$stack_top, %esp
 	mov	$buf, %edi
-	cmp	$0x2badb002, %eax
+	cmp	$MB_BOOT_MAGIC, %eax
 	jne	bad_magic
 	mov	$msg_ok, %esi
 	call	append
@@ -36,11 +40,11 @@ print:
 	mov	$buf, %ebx
 	mov	%edi, %ecx
 	sub	$buf, %ecx
-	mov	$3, %eax		# PUTS
-	mov	$0x500, %dx
+	mov	$HC_PUTS, %eax
+	mov	$HC_PORT, %dx
 	out	%eax, %dx
 	mov	$0x10, %eax
-	mov	$0xf4, %dx
+	mov	$DEBUG_EXIT_PORT, %dx
 	out	%eax, %dx
 	hlt
 

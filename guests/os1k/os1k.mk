@@ -19,10 +19,12 @@ OS1K_OBJCOPY ?= objcopy
 # Ring 0 is emulated on a software KVM, whose emulator knows no SSE/AVX,
 # popcnt, xsave or CET's endbr: general registers only, baseline ISA.  The
 # same for programs, whose registers the kernel saves: general ones only.
+# -Iinclude: the repository's include/, for minikvm/abi.h (the ports and
+# hypercall numbers of kvm-vmm); os1k.mk runs from the repository root.
 OS1K_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib \
 	-fno-pic -fno-pie -fno-stack-protector -fcf-protection=none \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-unwind-tables \
-	-MMD -MP -I$(OS1K_DIR)/include -I$(OS1K_DIR)/lib
+	-MMD -MP -I$(OS1K_DIR)/include -I$(OS1K_DIR)/lib -Iinclude
 OS1K_FLAGS_i386 := -m32 -march=i686
 OS1K_FLAGS_x86_64 := -m64 -march=x86-64 -mcmodel=small
 # Interrupts in ring 0 push onto the interrupted stack: no red zone there.

@@ -2,6 +2,9 @@
 #ifndef OS1K_BOOT_COMMON_H
 #define OS1K_BOOT_COMMON_H
 
+/* UART_COM1_BASE, HC_PORT, HC_VERSION, HC_EXIT, DEBUG_EXIT_PORT */
+#include "minikvm/abi.h"
+
 /* Multiboot v1: the header asks for page-aligned modules and the memory
  * fields of the information structure; the loader hands over this magic. */
 #define MB_MAGIC		0x1BADB002
@@ -20,9 +23,6 @@
 #define MSR_EFER		0xC0000080
 #define EFER_LME		0x00000100
 
-#define COM1			0x3f8
-#define HC_PORT			0x500
-#define DEBUG_EXIT_PORT		0xf4
 #define EXIT_UNSUPPORTED_STATUS	4
 
 #endif

@@ -1,4 +1,4 @@
-/* The kernel's output: the 16550A UART at 0x3f8, or kvm-vmm's PUTS
+/* The kernel's output: the 16550A UART at COM1, or kvm-vmm's PUTS
  * hypercall (one VM exit per write instead of two per byte) when the
  * command line says console=hypercall.  Also: ending the VM. */
 #include <stdarg.h>
@@ -7,14 +7,14 @@
 #include "io.h"
 #include "proc.h"
 
-#define COM1		0x3f8
-#define UART_THR	(COM1 + 0)
-#define UART_IER	(COM1 + 1)
-#define UART_DLL	(COM1 + 0)	/* with LCR.DLAB */
-#define UART_DLM	(COM1 + 1)
-#define UART_LCR	(COM1 + 3)
-#define UART_MCR	(COM1 + 4)
-#define UART_LSR	(COM1 + 5)
+/* The 16550A's registers, at UART_COM1_BASE (minikvm/abi.h, via io.h) */
+#define UART_THR	(UART_COM1_BASE + 0)
+#define UART_IER	(UART_COM1_BASE + 1)
+#define UART_DLL	(UART_COM1_BASE + 0)	/* with LCR.DLAB */
+#define UART_DLM	(UART_COM1_BASE + 1)
+#define UART_LCR	(UART_COM1_BASE + 3)
+#define UART_MCR	(UART_COM1_BASE + 4)
+#define UART_LSR	(UART_COM1_BASE + 5)
 #define LSR_THRE	0x20
 #define LCR_8N1		0x03
 #define LCR_DLAB	0x80
@@ -22,8 +22,8 @@
 #define MCR_RTS		0x02
 #define MCR_OUT2	0x08	/* on a PC, OUT2 connects the UART to IRQ 4 */
 
-/* isa-debug-exit (QEMU, kvm-vmm): writing v ends the VM with (v << 1) | 1. */
-#define DEBUG_EXIT_PORT	0xf4
+/* isa-debug-exit (QEMU, kvm-vmm) at DEBUG_EXIT_PORT (minikvm/abi.h):
+ * writing v ends the VM with (v << 1) | 1. */
 
 bool on_kvm_vmm;
 static bool use_hypercall;

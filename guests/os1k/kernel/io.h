@@ -4,6 +4,7 @@
 #define OS1K_IO_H
 
 #include <stdint.h>
+#include "minikvm/abi.h"
 
 static inline void outb(uint16_t port, uint8_t v)
 {
@@ -18,15 +19,12 @@ static inline uint8_t inb(uint16_t port)
 	return v;
 }
 
-/* The hypercall port of kvm-vmm (docs/guest-abi.md): the call number is
- * written with `out`, the arguments are in EBX and ECX. */
-#define HC_PORT		0x500
-#define HC_EXIT		0
-#define HC_PUTS		3
-#define HC_VERSION	4
+/* The hypercall port of kvm-vmm (docs/guest-abi.md; the numbers are in
+ * minikvm/abi.h): the call number is written with `out` to HC_PORT, the
+ * arguments are in EBX and ECX. */
 
-/* VERSION: kvm-vmm puts its ABI version (1) in EAX; anywhere else nobody
- * claims the port and EAX keeps the call number 4. */
+/* VERSION: kvm-vmm puts its ABI version (HC_ABI_VERSION) in EAX; anywhere
+ * else nobody claims the port and EAX keeps the call number HC_VERSION. */
 static inline uint32_t hc_version(void)
 {
 	uint32_t v = HC_VERSION;

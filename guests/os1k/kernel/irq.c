@@ -1,7 +1,7 @@
 /* The legacy interrupt hardware: two 8259A PICs, remapped so IRQ 0-15 land
  * on vectors 0x20-0x2f (0-31 are the CPU's exceptions), and channel 0 of
  * the 8254 PIT ticking at 100 Hz on IRQ 0.  Only IRQ 0 (timer), 2 (the
- * cascade) and 4 (COM1) are unmasked. */
+ * cascade) and UART_COM1_IRQ (COM1, minikvm/abi.h) are unmasked. */
 #include "kernel.h"
 #include "io.h"
 #include "proc.h"
@@ -33,7 +33,7 @@ void irq_init(void)
 	outb(PIC2_DATA, 2);			/* ICW3: slave id */
 	outb(PIC1_DATA, ICW4_8086);
 	outb(PIC2_DATA, ICW4_8086);
-	outb(PIC1_DATA, (uint8_t)~(1 << IRQ_TIMER | 1 << 2 | 1 << IRQ_COM1));
+	outb(PIC1_DATA, (uint8_t)~(1 << IRQ_TIMER | 1 << 2 | 1 << UART_COM1_IRQ));
 	outb(PIC2_DATA, 0xff);
 
 	outb(PIT_CMD, PIT_CH0_RATE);
@@ -71,7 +71,7 @@ void irq_dispatch(unsigned irq)
 		ticks++;
 		need_resched = true;
 		break;
-	case IRQ_COM1:
+	case UART_COM1_IRQ:
 		tty_irq();
 		break;
 	}

@@ -34,7 +34,6 @@ NORETURN void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* irq.c: the 8259 PIC pair and the 8254 PIT */
 #define IRQ_BASE	0x20	/* IRQ 0-15 arrive on vectors 0x20-0x2f */
 #define IRQ_TIMER	0
-#define IRQ_COM1	4
 #define HZ		100
 extern volatile unsigned long ticks;
 void irq_init(void);

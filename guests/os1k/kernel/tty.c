@@ -15,12 +15,12 @@
 #include "io.h"
 #include "proc.h"
 
-#define COM1		0x3f8
-#define UART_RBR	(COM1 + 0)
-#define UART_IER	(COM1 + 1)
-#define UART_IIR	(COM1 + 2)
-#define UART_LSR	(COM1 + 5)
-#define UART_MSR	(COM1 + 6)
+/* The 16550A's registers, at UART_COM1_BASE (minikvm/abi.h, via io.h) */
+#define UART_RBR	(UART_COM1_BASE + 0)
+#define UART_IER	(UART_COM1_BASE + 1)
+#define UART_IIR	(UART_COM1_BASE + 2)
+#define UART_LSR	(UART_COM1_BASE + 5)
+#define UART_MSR	(UART_COM1_BASE + 6)
 #define IER_RDI		0x01	/* received data available */
 #define IER_MSI		0x08	/* modem status changed */
 #define IIR_NONE	0x01	/* no interrupt pending */

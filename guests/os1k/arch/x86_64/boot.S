@@ -99,14 +99,14 @@ no_long_mode:
 
 /* Prints the C string at ESI on the UART, polling LSR.THRE. */
 early_puts:
-	mov	$(COM1 + 5), %dx
+	mov	$(UART_COM1_BASE + 5), %dx	/* LSR */
 1:	in	%dx, %al
 	test	$0x20, %al
 	jz	1b
 	lodsb
 	test	%al, %al
 	jz	2f
-	mov	$COM1, %dx
+	mov	$UART_COM1_BASE, %dx	/* THR */
 	out	%al, %dx
 	jmp	early_puts
 2:	ret
@@ -114,12 +114,15 @@ early_puts:
 /* Ends the VM with status EBX: the EXIT hypercall under kvm-vmm (found by
  * VERSION, which changes EAX only there), else isa-debug-exit. */
 early_exit:
-	mov	$4, %eax
+	mov	$HC_VERSION, %eax
 	mov	$HC_PORT, %dx
 	out	%eax, %dx
-	cmp	$4, %eax
+	cmp	$HC_VERSION, %eax
 	je	1f
-	xor	%eax, %eax
+.if HC_EXIT != 0
+	.error "HC_EXIT is not 0: load it with mov"
+.endif
+	xor	%eax, %eax		/* HC_EXIT */
 	out	%eax, %dx
 1:	mov	%ebx, %eax
 	shr	$1, %eax
