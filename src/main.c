@@ -56,6 +56,24 @@ static int open_kvm(void)
 	return fd;
 }
 
+/* kvm-pvm runs guest kernel code in KVM's instruction emulator; its
+ * module is present but unbound where it runs inside another kvm-pvm
+ * guest, so this comes after /dev/kvm opened. */
+static void warn_slow_guests(const struct guest *guests, int n)
+{
+	if (access("/sys/module/kvm_pvm", F_OK) != 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		const char *slow = guests[i].plan.proto->slow_on_kvm_pvm;
+
+		if (slow) {
+			err_print("this host's KVM is kvm-pvm, which emulates guest kernel code: %s; use hardware KVM",
+				  slow);
+			return;
+		}
+	}
+}
+
 static uint64_t ns_until(uint64_t deadline_ns)
 {
 	uint64_t now = now_ns();
@@ -183,17 +201,6 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	/* kvm-pvm runs guest kernel code in KVM's instruction emulator. */
-	for (int i = 0; i < opts.nimages; i++) {
-		const char *slow = guests[i].plan.proto->slow_on_kvm_pvm;
-
-		if (slow && access("/sys/module/kvm_pvm", F_OK) == 0) {
-			err_print("this host's KVM is kvm-pvm, which emulates guest kernel code: %s; use hardware KVM",
-				  slow);
-			break;
-		}
-	}
-
 	/* A kernel with interrupts owns the terminal, as in QEMU -nographic. */
 	bool raw_terminal = (guests[0].plan.proto->devices & BOOT_DEV_IRQCHIP) &&
 			    term_enter_raw(STDIN_FILENO);
@@ -205,6 +212,7 @@ int main(int argc, char **argv)
 		status = STATUS_NO_KVM;
 		goto out;
 	}
+	warn_slow_guests(guests, opts.nimages);
 	for (int i = 0; i < opts.nimages; i++) {
 		struct guest *g = &guests[i];
 

@@ -25,45 +25,9 @@ PVM=0
 [ -c /dev/kvm ] || { echo "flat: /dev/kvm is missing: these tests need KVM" >&2; exit 1; }
 [ -x "$VMM" ] || { echo "flat: $VMM is not an executable" >&2; exit 1; }
 
-ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
-bad() {
-	FAIL=$((FAIL + 1)); echo "FAIL $1: $2"
-	for f in "$T/out" "$T/err"; do
-		[ -s "$f" ] && { echo "  --- $(basename "$f"):"; head -n 20 "$f" | sed 's/^/  | /'; }
-	done
-	return 0
-}
+. "$(dirname "$0")/lib.sh"
 
-# vmm ARGS...: runs the VMM with stdin from $IN (default /dev/null);
-# stdout -> $T/out, stderr -> $T/err, status -> $RC.
-vmm() {
-	"$VMM" "$@" <"${IN:-/dev/null}" >"$T/out" 2>"$T/err"
-	RC=$?
-}
-
-# expect NAME STATUS GOLDEN_FILE: status and exact stdout.
-expect() {
-	if [ "$RC" -ne "$2" ]; then bad "$1" "status $RC, expected $2"
-	elif ! cmp -s "$T/out" "$3"; then bad "$1" "stdout differs from $3"; diff "$3" "$T/out" | head -n 10
-	else ok "$1"; fi
-}
-
-# input NAME STATUS PATTERN ARGS...: a refusal: STATUS, the first stderr line
-# matches PATTERN, nothing on stdout.
-input() {
-	name=$1 st=$2 pat=$3
-	shift 3
-	vmm "$@"
-	if [ "$RC" -ne "$st" ]; then bad "$name" "status $RC, expected $st"
-	elif [ "$(grep -c . "$T/err")" -lt 1 ] || ! head -n 1 "$T/err" | grep -q -- "$pat"; then bad "$name" "stderr lacks '$pat'"
-	elif [ -s "$T/out" ]; then bad "$name" "wrote to stdout"
-	else ok "$name"; fi
-}
-
-# total_exits, json_total KEY: numbers of the "total" object in $T/stats.json.
-total_exits() {
-	sed -n 's/.*"total": {"exits": \([0-9]*\).*/\1/p' "$T/stats.json"
-}
+# json_total KEY: a number of the "total" object in $T/stats.json.
 json_total() {
 	sed -n "s/.*\"total\": {.*\"$1\": \\([0-9]*\\).*/\\1/p" "$T/stats.json"
 }

@@ -17,40 +17,8 @@ FAIL=0
 [ -c /dev/kvm ] || { echo "e2e: /dev/kvm is missing: these tests need KVM" >&2; exit 1; }
 [ -x "$VMM" ] || { echo "e2e: $VMM is not an executable" >&2; exit 1; }
 
-ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
-bad() {
-	FAIL=$((FAIL + 1)); echo "FAIL $1: $2"
-	for f in "$T/out" "$T/err"; do
-		[ -s "$f" ] && { echo "  --- $(basename "$f"):"; head -n 20 "$f" | sed 's/^/  | /'; }
-	done
-	return 0
-}
+. "$(dirname "$0")/lib.sh"
 
-# vmm ARGS...: runs the VMM with stdin from $IN (default /dev/null);
-# stdout -> $T/out, stderr -> $T/err, status -> $RC.
-vmm() {
-	"$VMM" "$@" <"${IN:-/dev/null}" >"$T/out" 2>"$T/err"
-	RC=$?
-}
-
-# total_exits: the "exits" of the "total" object in $T/stats.json.
-total_exits() {
-	sed -n 's/.*"total": {"exits": \([0-9]*\).*/\1/p' "$T/stats.json"
-}
-
-# expect NAME STATUS GOLDEN_FILE: status and exact stdout.
-expect() {
-	if [ "$RC" -ne "$2" ]; then bad "$1" "status $RC, expected $2"
-	elif ! cmp -s "$T/out" "$3"; then bad "$1" "stdout differs from $3"; diff "$3" "$T/out" | head -n 10
-	else ok "$1"; fi
-}
-
-# expect_err NAME STATUS PATTERN: status, and one stderr line matching PATTERN.
-expect_err() {
-	if [ "$RC" -ne "$2" ]; then bad "$1" "status $RC, expected $2"
-	elif ! grep -q -- "$3" "$T/err"; then bad "$1" "stderr lacks '$3'"
-	else ok "$1"; fi
-}
 
 # --- every guest against its golden transcript ---
 for g in hello counter multiplication multiplication-puts fibonacci ref-hello ref-stack; do
@@ -251,16 +219,6 @@ RC=$?
 expect "SIGTERM ends the run, output kept" 143 "$GOLD/spin.out"
 
 # --- bad input: one line naming the file and the problem ---
-# input NAME STATUS PATTERN ARGS...
-input() {
-	name=$1 st=$2 pat=$3
-	shift 3
-	vmm "$@"
-	if [ "$RC" -ne "$st" ]; then bad "$name" "status $RC, expected $st"
-	elif [ "$(grep -c . "$T/err")" -lt 1 ] || ! head -n 1 "$T/err" | grep -q -- "$pat"; then bad "$name" "stderr lacks '$pat'"
-	elif [ -s "$T/out" ]; then bad "$name" "wrote to stdout"
-	else ok "$name"; fi
-}
 : >"$T/empty.bin"
 dd if=/dev/zero of="$T/huge.bin" bs=1024 count=1100 2>/dev/null
 input "missing image" 121 "$T/nope.bin: cannot open image" "$T/nope.bin"

@@ -80,7 +80,9 @@ refused "more memory than below the device hole" 121 "at most 3072 MiB" --kernel
 refused "missing initrd" 121 "nope: cannot open image" --kernel "$bzimage" --initrd "$T/nope"
 refused "--smp out of range" 120 "invalid --smp '65'" --kernel "$bzimage" --smp 65
 refused "--initrd for a guest that is not Linux" 121 "zeros: not a Linux bzImage" --initrd "$T/zeros" "$T/zeros"
-if [ -d /sys/module/kvm_pvm ]; then
+# kvm-pvm as this machine's own /dev/kvm (its module can be present
+# without binding, inside another kvm-pvm guest).
+if [ -d /sys/module/kvm_pvm ] && [ -c /dev/kvm ]; then
 	# Here kernel code is emulated: the VMM says so, then runs anyway;
 	# the timeout stops both vCPUs, the second still waiting for its SIPI.
 	"$vmm" --kernel "$bzimage" --smp 2 --timeout 1 </dev/null >"$T/out" 2>"$T/err"
