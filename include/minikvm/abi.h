@@ -14,6 +14,18 @@
 #define DEBUG_EXIT_PORT 0xf4	/* QEMU's isa-debug-exit, iosize 4 */
 #define DEBUG_EXIT_NR_PORTS 4
 
+/* QEMU's devices, at QEMU's addresses, for kernels written for QEMU */
+#define FW_CFG_PORT_SEL 0x510	/* fw_cfg selector, 16-bit write */
+#define FW_CFG_PORT_DATA 0x511	/* fw_cfg data, byte reads */
+#define PC_TESTDEV_SCRATCH_PORT 0xe0	/* pc-testdev: 32-bit scratch register */
+#define PC_TESTDEV_FLUSH_PORT 0xe4	/* pc-testdev: write a page address */
+#define PC_TESTDEV_IRQ_PORT 0x2000	/* pc-testdev: 0x2000 + n drives ISA IRQ n */
+#define PC_TESTDEV_IRQ_PORTS 24
+#define PC_TESTDEV_MMIO_ADDR 0xff000000	/* pc-testdev: 64 KiB of RAM-like MMIO */
+#define PC_TESTDEV_MMIO_SIZE 0x10000
+#define BOCHS_SHUTDOWN_PORT 0x8900	/* "Shutdown", byte by byte, ends the run */
+#define ACPI_PM_TIMER_PORT 0x608	/* 24-bit ACPI PM timer, 3.579545 MHz */
+
 /* --- hypercalls (number written to HC_PORT; arguments in EBX, ECX) ---- */
 #define HC_ABI_VERSION 1
 #define HC_EXIT 0	/* BL = status */
