@@ -148,9 +148,10 @@ run: all
 install: $(B)/kvm-vmm $(REAL_GUESTS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/guests
 	install -m 755 $(B)/kvm-vmm $(DESTDIR)$(BINDIR)/kvm-vmm
+	ln -sf kvm-vmm $(DESTDIR)$(BINDIR)/kvm-vmm-qemu
 	install -m 644 $(REAL_GUESTS) $(DESTDIR)$(DATADIR)/guests/
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/kvm-vmm
+	rm -f $(DESTDIR)$(BINDIR)/kvm-vmm $(DESTDIR)$(BINDIR)/kvm-vmm-qemu
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

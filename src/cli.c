@@ -23,6 +23,7 @@ enum {
 	OPT_ENTRY,
 	OPT_DUMP_REGS,
 	OPT_DUMP_MEM,
+	OPT_DEVICE,
 };
 
 static const struct option long_options[] = {
@@ -42,6 +43,7 @@ static const struct option long_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "dump-regs", no_argument, NULL, OPT_DUMP_REGS },
 	{ "dump-mem", required_argument, NULL, OPT_DUMP_MEM },
+	{ "device", required_argument, NULL, OPT_DEVICE },
 	{ "linux", required_argument, NULL, 'k' },
 	{ "cmdline", required_argument, NULL, 'p' },
 	{ "coalesced-io", no_argument, NULL, OPT_COALESCED_IO },
@@ -65,8 +67,10 @@ void cli_print_help(void)
 	       "Boot:\n"
 	       "  -k, --kernel=BZIMAGE   boot this Linux kernel (instead of GUESTs);\n"
 	       "      --linux=BZIMAGE    the same\n"
-	       "  -i, --initrd=FILE      initramfs for the Linux kernel\n"
-	       "  -c, --smp=N            vCPUs of the Linux guest, 1-%d (default 1)\n"
+	       "  -i, --initrd=FILE      initramfs for the Linux kernel; for a multiboot\n"
+	       "                         kernel, its modules: \"FILE args,FILE\"\n"
+	       "  -c, --smp=N            vCPUs of a Linux or multiboot guest, 1-%d\n"
+	       "                         (default 1)\n"
 	       "  -m, --mem=SIZE         guest RAM per VM (default 1M for real-mode\n"
 	       "                         binaries, 4M for --paging and --long-mode,\n"
 	       "                         64M for multiboot kernels, 256M for Linux;\n"
@@ -80,6 +84,7 @@ void cli_print_help(void)
 	       "      --load=OFFSET      where a --paging/--long-mode file goes (0x1000)\n"
 	       "      --entry=ADDR       where it starts (--paging: 0x80001000;\n"
 	       "                         --long-mode: the load offset)\n"
+	       "      --device=pc-testdev  multiboot kernels: QEMU's test device\n"
 	       "\n"
 	       "Run and report:\n"
 	       "      --tag              prefix each output line with the guest's name\n"
@@ -267,6 +272,12 @@ int cli_parse(int argc, char **argv, struct options *opts)
 			break;
 		case OPT_DUMP_MEM:
 			opts->dump_mem = optarg;
+			break;
+		case OPT_DEVICE:
+			if (strcmp(optarg, "pc-testdev") != 0)
+				return usage_error("unknown --device '%s': kvm-vmm has pc-testdev",
+						   optarg);
+			opts->pc_testdev = true;
 			break;
 		case 'k':
 			opts->kernel = optarg;

@@ -30,7 +30,12 @@ struct options {
 	const char *stats_json;
 	const char *cmdline; /* --append: the kernel command line */
 	char *kernel;	     /* --kernel: the one image, a Linux bzImage */
-	const char *initrd;  /* --initrd, for Linux */
+	const char *initrd;  /* --initrd: Linux's initramfs, or a multiboot
+			      * kernel's modules, "FILE args,FILE args" */
+	bool pc_testdev;     /* --device pc-testdev: QEMU's test device */
+	/* Started as kvm-vmm-qemu: QEMU's exit statuses (isa-debug-exit's
+	 * (v << 1) | 1 unclamped, 0 on a shutdown request, 1 on an error). */
+	bool qemu_statuses;
 	int smp;	     /* --smp: vCPUs of a Linux guest, default 1 */
 	bool mem_given;
 	uint64_t mem_size;   /* --mem; otherwise the boot protocol's default */

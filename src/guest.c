@@ -135,6 +135,7 @@ static int create_vcpu(struct guest *g, struct vcpu *v, int id)
 	v->dump_regs = g->opts->dump_regs;
 	v->start_ns = g->start_ns;
 	v->debug_io = g->opts->debug_io;
+	v->qemu_statuses = g->opts->qemu_statuses;
 	if (vcpu_create(v, &g->vm, g->kvm_fd, id) < 0)
 		return -1;
 	if ((g->plan.proto->devices & BOOT_DEV_CPUID) &&
@@ -177,6 +178,28 @@ static int create_vcpus(struct guest *g)
 	return 0;
 }
 
+/* The pc machine's devices a kernel written for QEMU looks for. */
+static int register_qemu_devices(struct guest *g)
+{
+	struct e820_entry map[BOOT_MAX_E820];
+	int nmap = g->plan.proto->memory_map(&g->plan, map);
+
+	if (fw_cfg_setup_pc(&g->fw_cfg, g->plan.mem_size, (uint16_t)g->plan.nr_vcpus,
+			    map, nmap) < 0 ||
+	    fw_cfg_register(&g->fw_cfg, &g->vm.pio) < 0)
+		return -1;
+	acpi_pm_timer_init(&g->pm_timer);
+	shutdown_port_init(&g->shutdown_port);
+	if (acpi_pm_timer_register(&g->pm_timer, &g->vm.pio) < 0 ||
+	    shutdown_port_register(&g->shutdown_port, &g->vm.pio) < 0)
+		return -1;
+	if (!g->opts->pc_testdev)
+		return 0;
+	if (pc_testdev_init(&g->testdev, &g->vm) < 0)
+		return throw_err(-1, "%s: out of memory for pc-testdev", g->name);
+	return pc_testdev_register(&g->testdev, &g->vm.pio, &g->vm.mmio);
+}
+
 static int register_devices(struct guest *g)
 {
 	unsigned devices = g->plan.proto->devices;
@@ -190,6 +213,8 @@ static int register_devices(struct guest *g)
 	if ((devices & BOOT_DEV_VMM_PORTS) &&
 	    (hypercall_register(&g->hypercall, &g->vm.pio) < 0 ||
 	     debug_exit_register(&g->vm.pio) < 0))
+		return -1;
+	if ((devices & BOOT_DEV_QEMU) && register_qemu_devices(g) < 0)
 		return -1;
 	return 0;
 }
@@ -249,6 +274,7 @@ static int guest_setup(struct guest *g)
 	console_out_init(&g->out, STDOUT_FILENO, g->opts->tag ? g->name : NULL,
 			 g->stdout_lock);
 	console_in_init(&g->in, g->input_fd, &g->vcpu.cancel);
+	fw_cfg_init(&g->fw_cfg);
 	uart_init(&g->uart, &g->out, g->input_fd >= 0 ? &g->in : NULL);
 	if (vm_create(&g->vm, g->kvm_fd, g->plan.mem_size) < 0 || create_machine(g) < 0)
 		return status_from_errno(errno);
@@ -359,6 +385,8 @@ void *guest_thread(void *arg)
 	g->aps = NULL;
 	vcpu_destroy(&g->vcpu);
 	vm_destroy(&g->vm);
+	fw_cfg_free(&g->fw_cfg);
+	pc_testdev_free(&g->testdev);
 	g->stats.teardown_ns = now_ns() - t;
 
 	__atomic_store_n(&g->finished, true, __ATOMIC_SEQ_CST);

@@ -13,8 +13,12 @@
 #include "cli.h"
 #include "console.h"
 #include "dev/hypercall.h"
+#include "dev/acpi_pm_timer.h"
+#include "dev/fw_cfg.h"
 #include "dev/i8042.h"
+#include "dev/pc_testdev.h"
 #include "dev/rtc.h"
+#include "dev/shutdown_port.h"
 #include "dev/uart.h"
 #include "stats.h"
 #include "vcpu.h"
@@ -52,6 +56,10 @@ struct guest {
 	struct uart uart;
 	struct i8042 i8042;
 	struct rtc rtc;
+	struct fw_cfg fw_cfg;	/* BOOT_DEV_QEMU: */
+	struct acpi_pm_timer pm_timer;
+	struct shutdown_port shutdown_port;
+	struct pc_testdev testdev; /* with --device pc-testdev */
 	struct hypercall_dev hypercall;
 	struct console_out out;
 	struct console_in in;

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "err.h"
 #include "guest.h"
+#include "qemu_cli.h"
 #include "stats.h"
 #include "status.h"
 #include "term.h"
@@ -152,24 +153,13 @@ static int report(const struct options *opts, struct guest *guests, int n,
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* Runs the guests opts names; *guest_chose tells whether the status is
+ * one a guest asked for (EXIT, isa-debug-exit) rather than kvm-vmm's. */
+static int run(const struct options *o, uint64_t t_start, bool *guest_chose)
 {
-	uint64_t t_start = now_ns();
-	struct options opts;
+	struct options opts = *o;
 	pthread_mutex_t stdout_lock = PTHREAD_MUTEX_INITIALIZER;
-	int status = cli_parse(argc, argv, &opts);
-
-	if (status)
-		return status;
-	if (opts.help) {
-		cli_print_help();
-		return 0;
-	}
-	if (opts.version) {
-		cli_print_version();
-		return 0;
-	}
-
+	int status = 0;
 	struct guest *guests = calloc((size_t)opts.nimages, sizeof(*guests));
 
 	if (!guests)
@@ -239,15 +229,19 @@ int main(int argc, char **argv)
 	for (int i = 0; i < opts.nimages; i++) {
 		if (guests[i].started)
 			pthread_join(guests[i].thread, NULL);
-		if (guests[i].status > status)
+		if (guests[i].status > status) {
 			status = guests[i].status;
+			*guest_chose = guests[i].vcpu.guest_status;
+		}
 	}
 	close(kvm_fd);
 	if (report(&opts, guests, opts.nimages, now_ns() - t_start) < 0 &&
 	    status < STATUS_HOST_ERROR)
 		status = STATUS_HOST_ERROR;
-	if (stop_signal)
+	if (stop_signal) {
 		status = STATUS_SIGNAL_BASE + stop_signal;
+		*guest_chose = false;
+	}
 out:
 	term_restore();
 	for (int i = 0; i < opts.nimages; i++) {
@@ -255,5 +249,28 @@ out:
 		boot_plan_free(&guests[i].plan);
 	}
 	free(guests);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t t_start = now_ns();
+	bool qemu = qemu_cli_wanted(argv[0]);
+	bool guest_chose = false;
+	struct options opts;
+	int status = qemu ? qemu_cli_parse(argc, argv, &opts) : cli_parse(argc, argv, &opts);
+
+	if (status == QEMU_CLI_EXIT_OK)
+		return 0;
+	if (status == 0 && opts.help)
+		cli_print_help();
+	else if (status == 0 && opts.version)
+		cli_print_version();
+	else if (status == 0)
+		status = run(&opts, t_start, &guest_chose);
+	/* kvm-vmm-qemu ends as QEMU does: with the guest's own status, or
+	 * 0, or 1 for any failure of its own. */
+	if (qemu && status && !guest_chose)
+		return 1;
 	return status;
 }

@@ -271,11 +271,12 @@ void vcpu_fault(struct vcpu *v, int status, const char *outcome, const char *fmt
 void vcpu_guest_exit(struct vcpu *v, const char *how, uint64_t value,
 		     uint64_t requested)
 {
-	int status = status_from_guest(requested);
+	int status = v->qemu_statuses ? (int)(requested & 0xff) : status_from_guest(requested);
 	char outcome[40];
 
 	snprintf(outcome, sizeof(outcome), "%s %llu", how, (unsigned long long)value);
-	if ((uint64_t)status != requested)
+	v->guest_status = true;
+	if ((uint64_t)status != requested && !v->qemu_statuses)
 		vcpu_stop(v, status, outcome,
 			  "guest asked for exit status %llu (%s %llu); 120 and up are kvm-vmm's own, so it is reported as %d",
 			  (unsigned long long)requested, how, (unsigned long long)value,

@@ -39,6 +39,8 @@ struct vcpu {
 
 	bool stopped;
 	int status;
+	bool qemu_statuses; /* a guest's request passes unclamped, as QEMU's */
+	bool guest_status;  /* status is what the guest asked for */
 	char outcome[48];
 
 	/* Set by another thread (timeout, signal), with run->immediate_exit and

@@ -6,6 +6,7 @@
 
 #include "../err.h"
 #include "../status.h"
+#include "acpi.h"
 #include "flat.h"
 #include "mptable.h"
 #include "realmode.h"
@@ -71,31 +72,57 @@ static int check_longmode(const struct image *img, const struct options *o,
 	return no_linux_options(img, o) ?: longmode_check(img, o, p);
 }
 
+/* The command line as QEMU passes it: the kernel's path, a space, then
+ * --append's text (kernels parse the path as argv[0]); --initrd names the
+ * modules; --smp the vCPUs, which start as a PC's do. */
 static int check_multiboot(const struct image *img, const struct options *o,
 			   struct boot_plan *p)
 {
-	const char *cmdline = o->cmdline ? o->cmdline : "";
-
-	if (no_linux_options(img, o) || multiboot_parse(img, p->mem_size, &p->mb) < 0)
-		return STATUS_BAD_INPUT;
-	if (strlen(cmdline) > MB_CMDLINE_MAX)
+	/* The local APIC and IOAPIC live below 4 GiB: RAM must stop short of
+	 * them (RAM above 4 GiB is not offered yet). */
+	if (p->mem_size > MB_MAX_MEM)
 		return throw_err(STATUS_BAD_INPUT,
-				 "--append: the kernel command line is %zu bytes; a multiboot kernel takes at most %u",
-				 strlen(cmdline), MB_CMDLINE_MAX);
-	p->cmdline = strdup(cmdline);
-	return p->cmdline ? 0 : throw_err(STATUS_HOST_ERROR, "out of memory");
+				 "%s: multiboot kernels get at most %llu MiB of RAM (below the PC's device hole)",
+				 img->path, (unsigned long long)(MB_MAX_MEM >> 20));
+	if (multiboot_parse(img, p->mem_size, &p->mb) < 0)
+		return STATUS_BAD_INPUT;
+	p->nr_vcpus = o->smp;
+	if (asprintf(&p->cmdline, "%s %s", img->path, o->cmdline ? o->cmdline : "") < 0) {
+		p->cmdline = NULL;
+		return throw_err(STATUS_HOST_ERROR, "out of memory");
+	}
+	if (strlen(p->cmdline) > MB_CMDLINE_MAX)
+		return throw_err(STATUS_BAD_INPUT,
+				 "--append: the kernel command line (the kernel's path, a space, then --append's %zu bytes) is %zu bytes; a multiboot kernel takes at most %u",
+				 o->cmdline ? strlen(o->cmdline) : 0, strlen(p->cmdline),
+				 MB_CMDLINE_MAX);
+	if (multiboot_plan_modules(&p->mb, o->initrd, p->mem_size) < 0)
+		return STATUS_BAD_INPUT;
+	return 0;
 }
 
 static int load_multiboot(struct vm *vm, const struct image *img, const struct boot_plan *p)
 {
-	if (multiboot_load(vm, img) < 0)
+	if (multiboot_load(vm, img) < 0 || multiboot_load_modules(vm, &p->mb) < 0 ||
+	    multiboot_write_info(vm, &p->mb, p->cmdline) < 0 ||
+	    mptable_write(vm, p->nr_vcpus) < 0)
 		return -1;
-	return multiboot_write_info(vm, p->cmdline);
+	return acpi_write(vm, p->nr_vcpus);
 }
 
 static int setup_multiboot(struct vcpu *v, const struct boot_plan *p)
 {
 	return multiboot_setup_vcpu(v, &p->mb);
+}
+
+static int map_multiboot(const struct boot_plan *p, struct e820_entry *map)
+{
+	return multiboot_memory_map(p->mem_size, map);
+}
+
+static void free_multiboot(struct boot_plan *p)
+{
+	multiboot_free(&p->mb);
 }
 
 /* The initrd is read now, so a bad one stops the run before it starts. */
@@ -168,10 +195,13 @@ const struct boot_protocol boot_protocols[] = {
 		.selected_by = "a multiboot header in the first 8 KiB",
 		.recognise = is_multiboot,
 		.default_mem = MB_DEFAULT_MEM,
-		.devices = BOOT_DEV_IRQCHIP | BOOT_DEV_VMM_PORTS | BOOT_DEV_CPUID,
+		.devices = BOOT_DEV_IRQCHIP | BOOT_DEV_VMM_PORTS | BOOT_DEV_CPUID |
+			   BOOT_DEV_QEMU,
 		.check = check_multiboot,
 		.load = load_multiboot,
 		.setup_vcpu = setup_multiboot,
+		.memory_map = map_multiboot,
+		.free = free_multiboot,
 	},
 	{
 		.name = "real-mode flat binary",
@@ -225,6 +255,8 @@ int boot_prepare(const char *path, const struct options *o, struct image *img,
 
 void boot_plan_free(struct boot_plan *plan)
 {
+	if (plan->proto && plan->proto->free)
+		plan->proto->free(plan);
 	free(plan->cmdline);
 	plan->cmdline = NULL;
 	image_free(&plan->initrd);

@@ -30,9 +30,14 @@ enum boot_devices {
 	BOOT_DEV_CPUID = 1u << 3,
 	/* --coalesced-io may queue UART output (one vCPU, no interrupts). */
 	BOOT_DEV_COALESCE = 1u << 4,
+	/* What kernels written for QEMU find on its pc machine: fw_cfg, the
+	 * ACPI PM timer, the Bochs shutdown port; pc-testdev with --device. */
+	BOOT_DEV_QEMU = 1u << 5,
 };
 
 struct boot_protocol;
+
+#define BOOT_MAX_E820 8
 
 /* The checked result of reading one image for its protocol. */
 struct boot_plan {
@@ -68,6 +73,12 @@ struct boot_protocol {
 		    const struct boot_plan *plan);
 	/* Registers of the boot vCPU at entry. */
 	int (*setup_vcpu)(struct vcpu *v, const struct boot_plan *plan);
+	/* The guest's memory map for fw_cfg's etc/e820 (BOOT_DEV_QEMU);
+	 * returns the number of entries, at most BOOT_MAX_E820. */
+	int (*memory_map)(const struct boot_plan *plan, struct e820_entry *map);
+	/* Releases what check() kept beyond the plan's own fields; NULL:
+	 * nothing. */
+	void (*free)(struct boot_plan *plan);
 };
 
 extern const struct boot_protocol boot_protocols[];

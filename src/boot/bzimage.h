@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../e820.h"
 #include "../vcpu.h"
 #include "../vm.h"
 #include "image.h"
@@ -48,15 +49,7 @@
 #define BZ_BASE_CMDLINE \
 	"console=ttyS0 reboot=k i8042.noaux i8042.dumbkbd pci=off acpi=off"
 
-#define E820_RAM 1
-#define E820_RESERVED 2
 #define BZ_E820_ENTRIES 4
-
-struct e820_entry {
-	uint64_t addr;
-	uint64_t size;
-	uint32_t type;
-} __attribute__((packed));
 
 /* The parts of a kernel's setup header the loader acts on, checked. */
 struct bzimage {

@@ -5,10 +5,13 @@
 
 #include "../err.h"
 #include "../x86.h"
+#include "acpi.h"
+#include "mptable.h"
 
 /* Multiboot information flags (spec section 3.3). */
 #define MBI_MEM (1u << 0)
 #define MBI_CMDLINE (1u << 2)
+#define MBI_MODS (1u << 3)
 #define MBI_MMAP (1u << 6)
 #define MBI_LOADER_NAME (1u << 9)
 
@@ -21,8 +24,10 @@ struct mb_info {
 struct mb_mmap_entry {
 	uint32_t size; /* of the rest of the entry */
 	uint64_t addr, len;
-	uint32_t type; /* 1: RAM, 2: reserved */
+	uint32_t type;
 } __attribute__((packed));
+
+#define MB_LOW_RAM_END 0x9fc00u /* where the EBDA starts on a PC */
 
 static uint32_t read32(const uint8_t *p)
 {
@@ -68,6 +73,17 @@ static int check_elf_header(const struct image *img, Elf32_Ehdr *eh)
 	return 0;
 }
 
+/* Whether [addr, addr + len) meets the tables the VMM writes into the BIOS
+ * area, as large as 64 vCPUs make them. */
+static bool over_tables(uint64_t addr, uint64_t len)
+{
+	uint64_t acpi_end = ACPI_RSDP_ADDR + acpi_size(MPTABLE_MAX_CPUS);
+	uint64_t mp_end = MPTABLE_ADDR + mptable_size(MPTABLE_MAX_CPUS);
+
+	return (addr < acpi_end && ACPI_RSDP_ADDR < addr + len) ||
+	       (addr < mp_end && MPTABLE_ADDR < addr + len);
+}
+
 static int check_segment(const struct image *img, const Elf32_Phdr *ph, int i,
 			 uint64_t mem_size)
 {
@@ -80,9 +96,11 @@ static int check_segment(const struct image *img, const Elf32_Phdr *ph, int i,
 				 img->path, i, ph->p_paddr,
 				 (unsigned long long)ph->p_paddr + ph->p_memsz,
 				 (unsigned long long)(mem_size >> 20));
-	if (ph->p_paddr < MB_INFO_END)
-		return throw_err(-1, "%s: ELF segment %d at 0x%x overlaps the first 40 KiB, where the multiboot information goes",
-				 img->path, i, ph->p_paddr);
+	if (ph->p_paddr < MB_LOW_LIMIT || over_tables(ph->p_paddr, ph->p_memsz))
+		return throw_err(-1, "%s: ELF segment %d (0x%x-0x%llx) overlaps the first page, or the ACPI (0x%x) or MP (0x%x) tables the VMM writes",
+				 img->path, i, ph->p_paddr,
+				 (unsigned long long)ph->p_paddr + ph->p_memsz,
+				 ACPI_RSDP_ADDR, MPTABLE_ADDR);
 	return 0;
 }
 
@@ -122,6 +140,7 @@ int multiboot_parse(const struct image *img, uint64_t mem_size, struct multiboot
 	}
 	if (!loaded)
 		return throw_err(-1, "%s: ELF file has no loadable segment", img->path);
+	k->info_addr = MB_INFO_ADDR;
 	if (k->entry < k->load_start || k->entry >= k->load_end)
 		return throw_err(-1, "%s: ELF entry point 0x%x is outside the loaded segments",
 				 img->path, k->entry);
@@ -150,42 +169,78 @@ int multiboot_load(struct vm *vm, const struct image *img)
 	return 0;
 }
 
-int multiboot_write_info(struct vm *vm, const char *cmdline)
+int multiboot_memory_map(uint64_t mem_size, struct e820_entry *map)
+{
+	map[0] = (struct e820_entry){ 0, MB_LOW_RAM_END, E820_RAM };
+	map[1] = (struct e820_entry){ MB_LOW_RAM_END, 0xa0000 - MB_LOW_RAM_END,
+				      E820_RESERVED }; /* extended BIOS data area */
+	map[2] = (struct e820_entry){ MB_BIOS_AREA, MB_BIOS_AREA_END - MB_BIOS_AREA,
+				      E820_RESERVED }; /* MP and ACPI tables */
+	map[3] = (struct e820_entry){ MB_BIOS_AREA_END, mem_size - MB_BIOS_AREA_END, E820_RAM };
+	return MB_MMAP_ENTRIES;
+}
+
+/* The module list and each module's string, in the information area. */
+static int write_modules(struct vm *vm, const struct multiboot_kernel *k, struct mb_info *info)
+{
+	uint32_t strings = k->info_addr + MB_STRINGS_OFF;
+
+	for (int i = 0; i < k->nr_modules; i++) {
+		const struct multiboot_module *m = &k->modules[i];
+		size_t len = strlen(m->string) + 1;
+		uint32_t entry[4] = { m->start, m->end, strings, 0 };
+		void *entry_dst = vm_guest_ptr(vm, k->info_addr + MB_MODS_OFF + 16u * (uint32_t)i, 16);
+		void *string_dst = vm_guest_ptr(vm, strings, len);
+
+		if (!entry_dst || !string_dst)
+			return throw_err(-1, "no guest memory for the multiboot module list");
+		memcpy(entry_dst, entry, sizeof(entry));
+		memcpy(string_dst, m->string, len);
+		strings += (uint32_t)len;
+	}
+	info->mods_count = (uint32_t)k->nr_modules;
+	info->mods_addr = k->info_addr + MB_MODS_OFF;
+	if (k->nr_modules)
+		info->flags |= MBI_MODS;
+	return 0;
+}
+
+int multiboot_write_info(struct vm *vm, const struct multiboot_kernel *k, const char *cmdline)
 {
 	static const char loader_name[] = "kvm-vmm (Mini-KVM)";
 	size_t cmdline_len = strlen(cmdline);
-	struct mb_info *info = vm_guest_ptr(vm, MB_INFO_ADDR, sizeof(*info));
-	struct mb_mmap_entry map[] = {
-		{ 20, 0, 0x9fc00, 1 },
-		{ 20, 0x9fc00, 0x400, 2 },  /* extended BIOS data area */
-		{ 20, 0xf0000, 0x10000, 2 }, /* BIOS ROM */
-		{ 20, 0x100000, vm->mem_size - 0x100000, 1 },
-	};
-	void *map_dst = vm_guest_ptr(vm, MB_MMAP_ADDR, sizeof(map));
-	void *name_dst = vm_guest_ptr(vm, MB_NAME_ADDR, sizeof(loader_name));
-	void *cmdline_dst = vm_guest_ptr(vm, MB_CMDLINE_ADDR, cmdline_len + 1);
+	uint32_t base = k->info_addr;
+	struct mb_info *info = vm_guest_ptr(vm, base, sizeof(*info));
+	struct e820_entry e820[MB_MMAP_ENTRIES];
+	struct mb_mmap_entry map[MB_MMAP_ENTRIES];
+	int nmap;
+	void *map_dst = vm_guest_ptr(vm, base + MB_MMAP_OFF, sizeof(map));
+	void *name_dst = vm_guest_ptr(vm, base + MB_NAME_OFF, sizeof(loader_name));
+	void *cmdline_dst = vm_guest_ptr(vm, base + MB_CMDLINE_OFF, cmdline_len + 1);
 
 	if (cmdline_len > MB_CMDLINE_MAX)
 		return throw_err(-1, "kernel command line is %zu bytes; at most %u fit",
 				 cmdline_len, MB_CMDLINE_MAX);
 	if (!info || !map_dst || !name_dst || !cmdline_dst || vm->mem_size < 0x200000)
 		return throw_err(-1, "multiboot kernels need at least 2 MiB of guest memory");
-	memcpy(map_dst, map, sizeof(map));
+	nmap = multiboot_memory_map(vm->mem_size, e820);
+	for (int i = 0; i < nmap; i++)
+		map[i] = (struct mb_mmap_entry){ sizeof(map[i]) - sizeof(map[i].size),
+						 e820[i].addr, e820[i].size, e820[i].type };
+	memcpy(map_dst, map, sizeof(map[0]) * (size_t)nmap);
 	memcpy(name_dst, loader_name, sizeof(loader_name));
 	memcpy(cmdline_dst, cmdline, cmdline_len + 1);
 	memset(info, 0, sizeof(*info));
 	info->flags = MBI_MEM | MBI_CMDLINE | MBI_MMAP | MBI_LOADER_NAME;
-	info->mem_lower = 0x9fc00 / 1024;
-	/* mem_upper counts KiB from 1 MiB to the first hole: all of RAM here,
-	 * capped where a 32-bit field and a 32-bit kernel's view end. */
-	uint64_t upper = (vm->mem_size - 0x100000) / 1024;
-
-	info->mem_upper = upper > 0xffc00 ? 0xffc00 : (uint32_t)upper;
-	info->cmdline = MB_CMDLINE_ADDR;
-	info->mmap_addr = MB_MMAP_ADDR;
-	info->mmap_length = sizeof(map);
-	info->boot_loader_name = MB_NAME_ADDR;
-	return 0;
+	info->mem_lower = MB_LOW_RAM_END / 1024;
+	/* mem_upper: KiB from 1 MiB to the first hole, which here is the end
+	 * of RAM (at most 64 GiB, so it fits the 32-bit field). */
+	info->mem_upper = (uint32_t)((vm->mem_size - MB_BIOS_AREA_END) / 1024);
+	info->cmdline = base + MB_CMDLINE_OFF;
+	info->mmap_addr = base + MB_MMAP_OFF;
+	info->mmap_length = (uint32_t)(sizeof(map[0]) * (size_t)nmap);
+	info->boot_loader_name = base + MB_NAME_OFF;
+	return write_modules(vm, k, info);
 }
 
 int multiboot_setup_vcpu(struct vcpu *v, const struct multiboot_kernel *k)
@@ -206,7 +261,7 @@ int multiboot_setup_vcpu(struct vcpu *v, const struct multiboot_kernel *k)
 
 	memset(&regs, 0, sizeof(regs));
 	regs.rax = MB_BOOT_MAGIC;
-	regs.rbx = MB_INFO_ADDR;
+	regs.rbx = k->info_addr;
 	regs.rip = k->entry;
 	regs.rflags = X86_RFLAGS_FIXED;
 	if (vcpu_set_regs(v, &regs) < 0)

@@ -232,6 +232,7 @@ events
 
 # --- the reference's spellings: --linux = --kernel, --cmdline = --append ---
 vmm --cmdline "hello world" "$G/test/mbtest.elf"
+unpath "$G/test/mbtest.elf"
 expect "--cmdline is --append" 33 "$GOLD/mbtest.out"
 vmm --kernel "$T/nope.bzImage"
 RC1=$RC

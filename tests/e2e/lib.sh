@@ -47,3 +47,10 @@ input() {
 total_exits() {
 	sed -n 's/.*"total": {"exits": \([0-9]*\).*/\1/p' "$T/stats.json"
 }
+
+# unpath FILE: writes KERNEL for FILE's path in $T/out. A multiboot kernel's
+# command line starts with its path, as QEMU passes it, and the path
+# differs from lane to lane.
+unpath() {
+	sed "s|$1|KERNEL|g" "$T/out" >"$T/out.unpathed" && mv "$T/out.unpathed" "$T/out"
+}

@@ -125,6 +125,7 @@ for c in 0:0 1:1 7:7 119:119 120:119 200:119 255:119; do exitwith e "${c%:*}" "$
 
 # --- multiboot kernels: ELF loading, information block, isa-debug-exit ---
 vmm --append "hello world" "$G/test/mbtest.elf"
+unpath "$G/test/mbtest.elf"
 expect "multiboot kernel: magic, memory, cmdline; debug-exit status 33" 33 "$GOLD/mbtest.out"
 # A multiboot header in a file that is not ELF is refused by name.
 printf 'NOT-AN-ELF-FILE!' >"$T/noelf.bin"

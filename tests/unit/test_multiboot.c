@@ -2,6 +2,7 @@
 #include <elf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../src/boot/multiboot.h"
 #include "harness.h"
@@ -43,12 +44,15 @@ static struct test_kernel make_kernel(void)
 	return k;
 }
 
+/* The kernel load() last parsed. */
+static struct multiboot_kernel parsed;
+
 static int load(struct test_kernel *tk, size_t size, struct vm *vm)
 {
 	struct image img = { .path = "k.elf", .data = (uint8_t *)tk, .size = size };
-	struct multiboot_kernel k;
 
-	if (multiboot_parse(&img, vm->mem_size, &k) < 0)
+	memset(&parsed, 0, sizeof(parsed));
+	if (multiboot_parse(&img, vm->mem_size, &parsed) < 0)
 		return -1;
 	return multiboot_load(vm, &img);
 }
@@ -85,8 +89,9 @@ TEST(multiboot_loads_segments_and_zeroes_bss)
 	CHECK_EQ(ram[0x100000 + 12], 0xf4);
 	CHECK_EQ(ram[0x100000 + k.ph.p_filesz], 0);
 	CHECK_EQ(ram[0x100000 + k.ph.p_memsz - 1], 0);
-	CHECK(multiboot_write_info(&vm, "console=hypercall") == 0);
-	CHECK(strcmp((char *)ram + MB_CMDLINE_ADDR, "console=hypercall") == 0);
+	CHECK_EQ(parsed.info_addr, MB_INFO_ADDR);
+	CHECK(multiboot_write_info(&vm, &parsed, "console=hypercall") == 0);
+	CHECK(strcmp((char *)ram + MB_INFO_ADDR + MB_CMDLINE_OFF, "console=hypercall") == 0);
 	uint32_t mem_upper;
 
 	memcpy(&mem_upper, ram + MB_INFO_ADDR + 8, 4);
@@ -128,7 +133,16 @@ TEST(multiboot_refuses_malformed_elf)
 	k.ph.p_paddr = 0xfffffff0; /* wraps around 4 GiB */
 	CHECK(load(&k, sizeof(k), &vm) < 0);
 	k = make_kernel();
-	k.ph.p_paddr = 0x8000; /* over the multiboot information */
+	k.ph.p_paddr = 0x800; /* the first page */
+	k.eh.e_entry = 0x800 + 12;
+	CHECK(load(&k, sizeof(k), &vm) < 0);
+	k = make_kernel();
+	k.ph.p_paddr = 0xf0000; /* over the MP table */
+	k.eh.e_entry = 0xf0000 + 12;
+	CHECK(load(&k, sizeof(k), &vm) < 0);
+	k = make_kernel();
+	k.ph.p_paddr = 0xe0f00; /* BSS over the ACPI tables at 0xe1000 */
+	k.eh.e_entry = 0xe0f00 + 12;
 	CHECK(load(&k, sizeof(k), &vm) < 0);
 	k = make_kernel();
 	k.ph.p_filesz = k.ph.p_memsz + 1;
@@ -150,9 +164,87 @@ TEST(multiboot_cmdline_limit)
 
 	memset(long_line, 'a', MB_CMDLINE_MAX + 1);
 	long_line[MB_CMDLINE_MAX + 1] = '\0';
-	CHECK(multiboot_write_info(&vm, long_line) < 0);
+	struct multiboot_kernel k = { .info_addr = MB_INFO_ADDR };
+
+	CHECK(multiboot_write_info(&vm, &k, long_line) < 0);
 	long_line[MB_CMDLINE_MAX] = '\0';
-	CHECK(multiboot_write_info(&vm, long_line) == 0);
+	CHECK(multiboot_write_info(&vm, &k, long_line) == 0);
 	free(long_line);
+	free(ram);
+}
+
+/* A file of n bytes of fill for a module. */
+static void write_file(const char *path, size_t n, char fill)
+{
+	FILE *f = fopen(path, "w");
+
+	for (size_t i = 0; f && i < n; i++)
+		fputc(fill, f);
+	if (f)
+		fclose(f);
+}
+
+static uint32_t rd32(const uint8_t *ram, uint32_t addr)
+{
+	uint32_t v;
+
+	memcpy(&v, ram + addr, 4);
+	return v;
+}
+
+TEST(multiboot_modules_follow_the_kernel_page_aligned)
+{
+	uint8_t *ram = calloc(1, RAM_SIZE);
+	struct vm vm = fake_vm(ram);
+	struct test_kernel k = make_kernel();
+
+	write_file("/tmp/minikvm-mod-a", 5000, 'a');
+	write_file("/tmp/minikvm-mod-b,c", 10, 'b');
+	CHECK(load(&k, sizeof(k), &vm) == 0);
+	CHECK(multiboot_plan_modules(&parsed, "/tmp/minikvm-mod-a x y,/tmp/minikvm-mod-b,,c",
+				     RAM_SIZE) == 0);
+	CHECK_EQ(parsed.nr_modules, 2);
+	CHECK_EQ(parsed.modules[0].start, 0x102000); /* kernel + BSS end at 0x101030 */
+	CHECK_EQ(parsed.modules[0].end, 0x102000 + 5000);
+	CHECK_EQ(parsed.modules[1].start, 0x104000);
+	CHECK(strcmp(parsed.modules[1].string, "/tmp/minikvm-mod-b,c") == 0);
+	CHECK(multiboot_load_modules(&vm, &parsed) == 0);
+	CHECK(multiboot_write_info(&vm, &parsed, "k.elf arg") == 0);
+	CHECK_EQ(ram[0x102000 + 4999], 'a');
+	CHECK_EQ(ram[0x104000], 'b');
+	CHECK(rd32(ram, MB_INFO_ADDR) & (1u << 3));
+	CHECK_EQ(rd32(ram, MB_INFO_ADDR + 20), 2); /* mods_count */
+	uint32_t mods = rd32(ram, MB_INFO_ADDR + 24);
+
+	CHECK_EQ(rd32(ram, mods), 0x102000);
+	CHECK_EQ(rd32(ram, mods + 16 + 4), 0x104000 + 10);
+	CHECK(strcmp((char *)ram + rd32(ram, mods + 8), "/tmp/minikvm-mod-a x y") == 0);
+	multiboot_free(&parsed);
+	/* Missing, too big, too many. */
+	CHECK(load(&k, sizeof(k), &vm) == 0);
+	CHECK(multiboot_plan_modules(&parsed, "/tmp/minikvm-no-such-module", RAM_SIZE) < 0);
+	multiboot_free(&parsed);
+	CHECK(load(&k, sizeof(k), &vm) == 0);
+	CHECK(multiboot_plan_modules(&parsed, "/tmp/minikvm-mod-a", 0x102000 + 4999) < 0);
+	multiboot_free(&parsed);
+	unlink("/tmp/minikvm-mod-a");
+	unlink("/tmp/minikvm-mod-b,c");
+	free(ram);
+}
+
+TEST(multiboot_information_moves_off_a_kernel_linked_over_it)
+{
+	uint8_t *ram = calloc(1, RAM_SIZE);
+	struct vm vm = fake_vm(ram);
+	struct test_kernel k = make_kernel();
+
+	k.ph.p_paddr = 0x8000;
+	k.eh.e_entry = 0x8000 + 12; /* BSS to 0x9030: over 0x9000 */
+	CHECK(load(&k, sizeof(k), &vm) == 0);
+	CHECK(multiboot_plan_modules(&parsed, NULL, RAM_SIZE) == 0);
+	CHECK_EQ(parsed.info_addr, 0xa000);
+	CHECK(multiboot_write_info(&vm, &parsed, "k a") == 0);
+	CHECK(strcmp((char *)ram + 0xa000 + MB_CMDLINE_OFF, "k a") == 0);
+	CHECK_EQ(ram[0x8000], (uint8_t)MB_HEADER_MAGIC); /* the kernel intact */
 	free(ram);
 }
