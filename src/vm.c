@@ -38,6 +38,22 @@ int kvm_check_host(int kvm_fd)
 	return 0;
 }
 
+/* Guest-physical [gpa, gpa + size) backed by RAM from offset on. */
+static int add_ram_slot(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t offset,
+			uint64_t size)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = slot,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)(vm->mem + offset),
+	};
+
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+		return throw_err(-1, "KVM_SET_USER_MEMORY_REGION:");
+	return 0;
+}
+
 int vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size)
 {
 	memset(vm, 0, sizeof(*vm));
@@ -64,17 +80,11 @@ int vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size)
 		goto fail;
 	}
 	vm->mem_size = mem_size;
-
-	struct kvm_userspace_memory_region region = {
-		.slot = 0,
-		.guest_phys_addr = 0,
-		.memory_size = mem_size,
-		.userspace_addr = (uintptr_t)vm->mem,
-	};
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
-		err_print("KVM_SET_USER_MEMORY_REGION:");
+	vm->high_size = vm_high_size_for(mem_size);
+	if (add_ram_slot(vm, 0, 0, 0, mem_size - vm->high_size) < 0 ||
+	    (vm->high_size && add_ram_slot(vm, 1, VM_HIGH_RAM_BASE, mem_size - vm->high_size,
+					   vm->high_size) < 0))
 		goto fail;
-	}
 	return 0;
 fail:
 	vm_destroy(vm);
@@ -127,7 +137,12 @@ int vm_irq_line(struct vm *vm, uint32_t irq, int level)
 
 void *vm_guest_ptr(const struct vm *vm, uint64_t gpa, uint64_t len)
 {
-	if (len > vm->mem_size || gpa > vm->mem_size - len)
+	uint64_t low = vm->mem_size - vm->high_size;
+
+	if (gpa <= low)
+		return len <= low - gpa ? vm->mem + gpa : NULL;
+	if (!vm->high_size || gpa < VM_HIGH_RAM_BASE || gpa - VM_HIGH_RAM_BASE > vm->high_size ||
+	    len > vm->high_size - (gpa - VM_HIGH_RAM_BASE))
 		return NULL;
-	return vm->mem + gpa;
+	return vm->mem + low + (gpa - VM_HIGH_RAM_BASE);
 }

@@ -9,10 +9,31 @@
 
 #include "bus.h"
 
+/* A PC keeps its devices (IOAPIC, local APIC, BIOS ROM) below 4 GiB: RAM
+ * beyond VM_LOW_RAM_MAX continues at 4 GiB instead. On a real SVM KVM,
+ * RAM over the local APIC's addresses swallows the start-up IPIs. */
+#define VM_LOW_RAM_MAX (3ull << 30)
+#define VM_HIGH_RAM_BASE (4ull << 30)
+
+/* The part of mem_size bytes of RAM that lies at 4 GiB and up. */
+static inline uint64_t vm_high_size_for(uint64_t mem_size)
+{
+	return mem_size > VM_LOW_RAM_MAX ? mem_size - VM_LOW_RAM_MAX : 0;
+}
+
+/* One past the highest guest-physical RAM address. */
+static inline uint64_t vm_ram_end_for(uint64_t mem_size)
+{
+	uint64_t high = vm_high_size_for(mem_size);
+
+	return high ? VM_HIGH_RAM_BASE + high : mem_size;
+}
+
 struct vm {
 	int vm_fd;
-	uint8_t *mem;
+	uint8_t *mem;	    /* all of RAM: the part below 4 GiB, then the rest */
 	uint64_t mem_size;
+	uint64_t high_size; /* of it at VM_HIGH_RAM_BASE; 0: all from 0 */
 	struct bus pio;
 	struct bus mmio;
 	bool has_irqchip;
@@ -35,7 +56,8 @@ int vm_coalesce_pio(struct vm *vm, int kvm_fd, uint16_t port, uint32_t len);
 int vm_irq_line(struct vm *vm, uint32_t irq, int level);
 
 /* Host pointer to guest-physical [gpa, gpa + len), or NULL when any byte of
- * it lies outside guest RAM (wrap-around included). len 0 is valid. */
+ * it lies outside guest RAM (wrap-around included, and a range across the
+ * hole below 4 GiB). len 0 is valid. */
 void *vm_guest_ptr(const struct vm *vm, uint64_t gpa, uint64_t len);
 
 #endif

@@ -78,13 +78,10 @@ static int check_longmode(const struct image *img, const struct options *o,
 static int check_multiboot(const struct image *img, const struct options *o,
 			   struct boot_plan *p)
 {
-	/* The local APIC and IOAPIC live below 4 GiB: RAM must stop short of
-	 * them (RAM above 4 GiB is not offered yet). */
-	if (p->mem_size > MB_MAX_MEM)
-		return throw_err(STATUS_BAD_INPUT,
-				 "%s: multiboot kernels get at most %llu MiB of RAM (below the PC's device hole)",
-				 img->path, (unsigned long long)(MB_MAX_MEM >> 20));
-	if (multiboot_parse(img, p->mem_size, &p->mb) < 0)
+	/* The kernel and its modules go below 4 GiB, into the RAM there. */
+	uint64_t low = p->mem_size - vm_high_size_for(p->mem_size);
+
+	if (multiboot_parse(img, low, &p->mb) < 0)
 		return STATUS_BAD_INPUT;
 	p->nr_vcpus = o->smp;
 	if (asprintf(&p->cmdline, "%s %s", img->path, o->cmdline ? o->cmdline : "") < 0) {
@@ -96,7 +93,7 @@ static int check_multiboot(const struct image *img, const struct options *o,
 				 "--append: the kernel command line (the kernel's path, a space, then --append's %zu bytes) is %zu bytes; a multiboot kernel takes at most %u",
 				 o->cmdline ? strlen(o->cmdline) : 0, strlen(p->cmdline),
 				 MB_CMDLINE_MAX);
-	if (multiboot_plan_modules(&p->mb, o->initrd, p->mem_size) < 0)
+	if (multiboot_plan_modules(&p->mb, o->initrd, low) < 0)
 		return STATUS_BAD_INPUT;
 	return 0;
 }

@@ -181,7 +181,7 @@ static uint64_t gib_count(uint64_t mem_size)
 
 uint64_t longmode_tables_size(uint64_t mem_size)
 {
-	return (LM_PD_FIRST - LM_PML4) + gib_count(mem_size) * PAGE;
+	return (LM_PD_FIRST - LM_PML4) + gib_count(vm_ram_end_for(mem_size)) * PAGE;
 }
 
 int longmode_check(const struct image *img, const struct options *o,
@@ -212,14 +212,15 @@ int longmode_load(struct vm *vm, const struct image *img, const struct boot_plan
 		return throw_err(-1, "no guest memory for the page tables");
 	memset(pt, 0, size);
 	wr64(pt, 0, LM_PDPT | flags);
-	for (uint64_t gib = 0; gib < gib_count(vm->mem_size); gib++) {
+	/* Every 2 MiB page that is RAM, below the PC hole and above it. */
+	for (uint64_t gib = 0; gib < gib_count(vm_ram_end_for(vm->mem_size)); gib++) {
 		uint64_t pd = LM_PD_FIRST + gib * PAGE;
 
 		wr64(pt, LM_PDPT - LM_PML4 + gib * 8, pd | flags);
 		for (uint64_t j = 0; j < 512; j++) {
 			uint64_t phys = gib * GIB + j * LM_PAGE_SIZE;
 
-			if (phys < vm->mem_size)
+			if (vm_guest_ptr(vm, phys, LM_PAGE_SIZE))
 				wr64(pt, pd - LM_PML4 + j * 8, phys | flags | X86_PTE_HUGE);
 		}
 	}
@@ -241,5 +242,5 @@ int longmode_setup_vcpu(struct vcpu *v, const struct boot_plan *plan)
 	sregs.efer = X86_EFER_LME | X86_EFER_LMA;
 	if (vcpu_set_sregs(v, &sregs) < 0)
 		return throw_err(-1, "KVM_SET_SREGS:");
-	return set_entry_regs(v, plan->entry, plan->mem_size);
+	return set_entry_regs(v, plan->entry, vm_ram_end_for(plan->mem_size));
 }

@@ -176,8 +176,14 @@ int multiboot_memory_map(uint64_t mem_size, struct e820_entry *map)
 				      E820_RESERVED }; /* extended BIOS data area */
 	map[2] = (struct e820_entry){ MB_BIOS_AREA, MB_BIOS_AREA_END - MB_BIOS_AREA,
 				      E820_RESERVED }; /* MP and ACPI tables */
-	map[3] = (struct e820_entry){ MB_BIOS_AREA_END, mem_size - MB_BIOS_AREA_END, E820_RAM };
-	return MB_MMAP_ENTRIES;
+	uint64_t high = vm_high_size_for(mem_size);
+
+	map[3] = (struct e820_entry){ MB_BIOS_AREA_END, mem_size - high - MB_BIOS_AREA_END,
+				      E820_RAM };
+	if (!high)
+		return 4;
+	map[4] = (struct e820_entry){ VM_HIGH_RAM_BASE, high, E820_RAM };
+	return 5;
 }
 
 /* The module list and each module's string, in the information area. */
@@ -211,8 +217,8 @@ int multiboot_write_info(struct vm *vm, const struct multiboot_kernel *k, const 
 	size_t cmdline_len = strlen(cmdline);
 	uint32_t base = k->info_addr;
 	struct mb_info *info = vm_guest_ptr(vm, base, sizeof(*info));
-	struct e820_entry e820[MB_MMAP_ENTRIES];
-	struct mb_mmap_entry map[MB_MMAP_ENTRIES];
+	struct e820_entry e820[MB_MMAP_MAX];
+	struct mb_mmap_entry map[MB_MMAP_MAX];
 	int nmap;
 	void *map_dst = vm_guest_ptr(vm, base + MB_MMAP_OFF, sizeof(map));
 	void *name_dst = vm_guest_ptr(vm, base + MB_NAME_OFF, sizeof(loader_name));
@@ -233,9 +239,9 @@ int multiboot_write_info(struct vm *vm, const struct multiboot_kernel *k, const 
 	memset(info, 0, sizeof(*info));
 	info->flags = MBI_MEM | MBI_CMDLINE | MBI_MMAP | MBI_LOADER_NAME;
 	info->mem_lower = MB_LOW_RAM_END / 1024;
-	/* mem_upper: KiB from 1 MiB to the first hole, which here is the end
-	 * of RAM (at most 64 GiB, so it fits the 32-bit field). */
-	info->mem_upper = (uint32_t)((vm->mem_size - MB_BIOS_AREA_END) / 1024);
+	/* mem_upper: KiB from 1 MiB to the first hole, the end of the RAM
+	 * below 4 GiB. */
+	info->mem_upper = (uint32_t)((vm->mem_size - vm->high_size - MB_BIOS_AREA_END) / 1024);
 	info->cmdline = base + MB_CMDLINE_OFF;
 	info->mmap_addr = base + MB_MMAP_OFF;
 	info->mmap_length = (uint32_t)(sizeof(map[0]) * (size_t)nmap);

@@ -18,7 +18,6 @@
 #define MB_BOOT_MAGIC 0x2badb002u
 #define MB_SEARCH_LEN 8192
 #define MB_DEFAULT_MEM (64u << 20)
-#define MB_MAX_MEM (3ull << 30)
 /* The selectors the spec leaves to the loader; the kernel loads its own. */
 #define MB_CODE_SEL 0x08
 #define MB_DATA_SEL 0x10
@@ -79,8 +78,9 @@ int multiboot_plan_modules(struct multiboot_kernel *k, const char *spec,
 			   uint64_t mem_size);
 void multiboot_free(struct multiboot_kernel *k);
 /* The memory map a multiboot kernel gets, in the information block and in
- * fw_cfg's etc/e820: low RAM, the EBDA, the BIOS area, RAM from 1 MiB. */
-#define MB_MMAP_ENTRIES 4
+ * fw_cfg's etc/e820: low RAM, the EBDA, the BIOS area, RAM from 1 MiB, and
+ * RAM from 4 GiB when there is more than fits below the PC hole. */
+#define MB_MMAP_MAX 5
 int multiboot_memory_map(uint64_t mem_size, struct e820_entry *map);
 /* Copies the modules in; after multiboot_load(), which they may follow. */
 int multiboot_load_modules(struct vm *vm, const struct multiboot_kernel *k);

@@ -127,6 +127,12 @@ for c in 0:0 1:1 7:7 119:119 120:119 200:119 255:119; do exitwith e "${c%:*}" "$
 vmm --append "hello world" "$G/test/mbtest.elf"
 unpath "$G/test/mbtest.elf"
 expect "multiboot kernel: magic, memory, cmdline; debug-exit status 33" 33 "$GOLD/mbtest.out"
+# More RAM than fits below the PC hole: mem_upper ends at 3 GiB, the rest
+# is at 4 GiB.
+vmm --mem 5G --append "hello world" "$G/test/mbtest.elf"
+unpath "$G/test/mbtest.elf"
+sed 's/mem_upper 64512/mem_upper 3144704/' "$GOLD/mbtest.out" >"$T/mbtest-5g.out"
+expect "multiboot kernel with 5 GiB: mem_upper stops at the hole" 33 "$T/mbtest-5g.out"
 # A multiboot header in a file that is not ELF is refused by name.
 printf 'NOT-AN-ELF-FILE!' >"$T/noelf.bin"
 dd if="$G/test/mbtest.elf" bs=4096 skip=1 count=1 2>/dev/null >>"$T/noelf.bin"

@@ -8,6 +8,7 @@
 
 #include "../../src/boot/boot.h"
 #include "../../src/boot/flat.h"
+#include "../../src/boot/multiboot.h"
 #include "../../src/boot/realmode.h"
 #include "../../src/cli.h"
 #include "../../src/dev/debug_exit.h"
@@ -249,4 +250,32 @@ TEST(verbose_lines_name_port_size_value_and_hypercall)
 	area.run.io.data_offset = 1u << 30;
 	trace_format_exit(&area.run, sizeof(area), line, sizeof(line));
 	CHECK(strcmp(line, "IO in port 0x500 size 2 value 0x0000") == 0);
+}
+
+TEST(ram_above_3g_continues_at_4g)
+{
+	uint64_t mem = 5ull << 30;
+	struct vm vm;
+	struct e820_entry map[MB_MMAP_MAX];
+
+	memset(&vm, 0, sizeof(vm));
+	vm.mem = (uint8_t *)0x100000000000ull; /* never dereferenced */
+	vm.mem_size = mem;
+	vm.high_size = vm_high_size_for(mem);
+	CHECK_EQ(vm.high_size, 2ull << 30);
+	CHECK_EQ(vm_ram_end_for(mem), 6ull << 30);
+	CHECK(vm_guest_ptr(&vm, 0, VM_LOW_RAM_MAX) == vm.mem);
+	CHECK(vm_guest_ptr(&vm, VM_LOW_RAM_MAX - 1, 2) == NULL); /* into the hole */
+	CHECK(vm_guest_ptr(&vm, VM_LOW_RAM_MAX, 0) != NULL);
+	CHECK(vm_guest_ptr(&vm, 0xfee00000, 4) == NULL);	    /* the local APIC */
+	CHECK(vm_guest_ptr(&vm, VM_HIGH_RAM_BASE, 8) == vm.mem + VM_LOW_RAM_MAX);
+	CHECK(vm_guest_ptr(&vm, (6ull << 30) - 8, 8) == vm.mem + mem - 8);
+	CHECK(vm_guest_ptr(&vm, (6ull << 30) - 8, 9) == NULL);
+	CHECK(vm_guest_ptr(&vm, UINT64_MAX - 4, 8) == NULL);	    /* wraps */
+	CHECK_EQ(multiboot_memory_map(mem, map), 5);
+	CHECK_EQ(map[3].addr + map[3].size, VM_LOW_RAM_MAX);
+	CHECK_EQ(map[4].addr, VM_HIGH_RAM_BASE);
+	CHECK_EQ(map[4].size, 2ull << 30);
+	CHECK_EQ(multiboot_memory_map(64u << 20, map), 4);
+	CHECK_EQ(longmode_tables_size(mem), (2 + 6) * 4096);
 }
