@@ -74,6 +74,9 @@ void vcpu_guest_exit(struct vcpu *v, const char *how, uint64_t value,
  * where a BIOS call lands (on other hosts it spins there until --timeout,
  * whose report says the same). */
 void vcpu_trap_null_vector(struct vcpu *v);
+/* Stops a real-mode guest that reached 0000:0000 through its zeroed vector
+ * table, naming the `int` that sent it there. */
+void vcpu_report_no_bios(struct vcpu *v);
 
 /* The host's supported CPUID, with the hypervisor bit and this vCPU's APIC
  * ID; without it a guest cannot enable long mode. */

@@ -31,6 +31,11 @@
 
 #define X86_REAL_SEG_LIMIT 0xffff
 
+/* DR7: local enable of breakpoint 0 (R/W0 = 00, LEN0 = 00: an instruction
+ * breakpoint); DR6: breakpoint 0 hit. */
+#define X86_DR7_L0 (1u << 0)
+#define X86_DR6_B0 (1u << 0)
+
 enum x86_seg_mode {
 	X86_SEG_REAL,	/* 16-bit, base = selector * 16, 64 KiB limit */
 	X86_SEG_FLAT32, /* base 0, 4 GiB, D/B = 1, G = 1 */
