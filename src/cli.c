@@ -24,6 +24,7 @@ enum {
 	OPT_DUMP_REGS,
 	OPT_DUMP_MEM,
 	OPT_DEVICE,
+	OPT_CPU,
 };
 
 static const struct option long_options[] = {
@@ -44,6 +45,7 @@ static const struct option long_options[] = {
 	{ "dump-regs", no_argument, NULL, OPT_DUMP_REGS },
 	{ "dump-mem", required_argument, NULL, OPT_DUMP_MEM },
 	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "linux", required_argument, NULL, 'k' },
 	{ "cmdline", required_argument, NULL, 'p' },
 	{ "coalesced-io", no_argument, NULL, OPT_COALESCED_IO },
@@ -85,6 +87,8 @@ void cli_print_help(void)
 	       "      --entry=ADDR       where it starts (--paging: 0x80001000;\n"
 	       "                         --long-mode: the load offset)\n"
 	       "      --device=pc-testdev  multiboot kernels: QEMU's test device\n"
+	       "      --cpu=MODEL[,+FEATURE|,-FEATURE]...  the CPUID the guest sees:\n"
+	       "                         host (default), max or qemu64, as QEMU's -cpu\n"
 	       "\n"
 	       "Run and report:\n"
 	       "      --tag              prefix each output line with the guest's name\n"
@@ -204,6 +208,13 @@ static int usage_error(const char *fmt, const char *arg)
 	return STATUS_USAGE;
 }
 
+static int usage_error2(const char *fmt, const char *arg, const char *why)
+{
+	err_print(fmt, arg, why);
+	err_print("Try 'kvm-vmm --help' for more information.");
+	return STATUS_USAGE;
+}
+
 /* Options that make sense only together, or not at all. */
 static int check_combination(const struct options *o)
 {
@@ -273,6 +284,13 @@ int cli_parse(int argc, char **argv, struct options *opts)
 		case OPT_DUMP_MEM:
 			opts->dump_mem = optarg;
 			break;
+		case OPT_CPU: {
+			const char *why;
+
+			if (cpuid_policy_parse(optarg, &opts->cpu, &why) < 0)
+				return usage_error2("invalid --cpu '%s': %s", optarg, why);
+			break;
+		}
 		case OPT_DEVICE:
 			if (strcmp(optarg, "pc-testdev") != 0)
 				return usage_error("unknown --device '%s': kvm-vmm has pc-testdev",

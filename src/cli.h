@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cpuid.h"
+
 #define VMM_VERSION "0.1.0"
 #define MAX_GUESTS 64
 #define MIN_MEM_SIZE (64u << 10)
@@ -33,6 +35,7 @@ struct options {
 	const char *initrd;  /* --initrd: Linux's initramfs, or a multiboot
 			      * kernel's modules, "FILE args,FILE args" */
 	bool pc_testdev;     /* --device pc-testdev: QEMU's test device */
+	struct cpuid_policy cpu; /* --cpu: the CPU the guest is shown */
 	/* Started as kvm-vmm-qemu: QEMU's exit statuses (isa-debug-exit's
 	 * (v << 1) | 1 unclamped, 0 on a shutdown request, 1 on an error). */
 	bool qemu_statuses;

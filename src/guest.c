@@ -139,7 +139,7 @@ static int create_vcpu(struct guest *g, struct vcpu *v, int id)
 	if (vcpu_create(v, &g->vm, g->kvm_fd, id) < 0)
 		return -1;
 	if ((g->plan.proto->devices & BOOT_DEV_CPUID) &&
-	    vcpu_set_cpuid(v, g->kvm_fd, (uint32_t)id) < 0)
+	    vcpu_set_cpuid(v, g->kvm_fd, (uint32_t)id, &g->opts->cpu) < 0)
 		return -1;
 	return 0;
 }

@@ -181,7 +181,8 @@ static void print_cpus(void)
 {
 	printf("Available CPUs:\n"
 	       "x86 host                  processor with all supported host features\n"
-	       "x86 max                   Enables all features supported by the accelerator in the current host\n");
+	       "x86 max                   Enables all features supported by the accelerator in the current host\n"
+	       "x86 qemu64                QEMU Virtual CPU version 2.5+\n");
 }
 
 static void print_accels(void)
@@ -195,11 +196,6 @@ static void print_accels(void)
 struct qemu_state {
 	struct options *opts;
 	char *kernel;
-	/* -cpu's model and features: accepted and not acted on. kvm-vmm gives
-	 * the vCPUs the host's CPUID as KVM_GET_SUPPORTED_CPUID reports it,
-	 * which is what "host" and "max" ask for on KVM; +feature/-feature
-	 * shaping is not implemented (docs/qemu-compat.md says so). */
-	const char *cpu_model;
 	bool serial_given;
 };
 
@@ -456,22 +452,18 @@ static int parse_accel(const char *opt, const char *val)
 	return 0;
 }
 
-/* -cpu host|max[,features]: the model is recorded, the features are not
- * acted on (see struct qemu_state). */
+/* -cpu MODEL[,+feat|-feat|feat=on|off...]: the CPUID the vCPUs get
+ * (src/cpuid.h). */
 static int parse_cpu(const char *opt, const char *val, struct qemu_state *s)
 {
-	const char *p = val;
-	char model[128];
+	const char *why;
 
-	if (next_item(&p, model, sizeof(model)) <= 0 || !model[0])
-		return invalid(opt, val, "need a CPU model");
-	if (strcmp(model, "help") == 0 || strcmp(model, "?") == 0) {
+	if (strcmp(val, "help") == 0 || strcmp(val, "?") == 0) {
 		print_cpus();
 		return QEMU_CLI_EXIT_OK;
 	}
-	if (strcmp(model, "host") != 0 && strcmp(model, "max") != 0)
-		return refuse(opt, val, "kvm-vmm's vCPUs are the host's: -cpu host or max");
-	s->cpu_model = val;
+	if (cpuid_policy_parse(val, &s->opts->cpu, &why) < 0)
+		return refuse(opt, val, why);
 	return 0;
 }
 
@@ -645,7 +637,6 @@ int qemu_cli_parse(int argc, char **argv, struct options *opts)
 		if (status)
 			return status;
 	}
-	(void)s.cpu_model; /* accepted, not acted on: see struct qemu_state */
 	if (!s.kernel) {
 		fprintf(stderr, QEMU_CLI_NAME ": no -kernel given\n");
 		return STATUS_USAGE;

@@ -108,24 +108,15 @@ static struct kvm_cpuid2 *supported_cpuid(int kvm_fd)
 	return NULL;
 }
 
-int vcpu_set_cpuid(struct vcpu *v, int kvm_fd, uint32_t apic_id)
+int vcpu_set_cpuid(struct vcpu *v, int kvm_fd, uint32_t apic_id,
+		   const struct cpuid_policy *policy)
 {
 	struct kvm_cpuid2 *cpuid = supported_cpuid(kvm_fd);
 	int ret;
 
 	if (!cpuid)
 		return throw_err(-1, "KVM_GET_SUPPORTED_CPUID:");
-	for (uint32_t i = 0; i < cpuid->nent; i++) {
-		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
-
-		if (e->function == 1) {
-			e->ecx |= 1u << 31; /* running under a hypervisor */
-			e->ebx = (e->ebx & 0x00ffffffu) | (apic_id << 24);
-		}
-		/* The topology leaves report the x2APIC ID in EDX. */
-		if (e->function == 0xb || e->function == 0x1f)
-			e->edx = apic_id;
-	}
+	cpuid_apply(policy, cpuid, apic_id);
 	ret = ioctl(v->fd, KVM_SET_CPUID2, cpuid);
 	free(cpuid);
 	if (ret < 0)

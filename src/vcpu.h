@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cpuid.h"
 #include "minikvm/abi.h"
 #include "stats.h"
 #include "vm.h"
@@ -80,7 +81,8 @@ void vcpu_report_no_bios(struct vcpu *v);
 
 /* The host's supported CPUID, with the hypervisor bit and this vCPU's APIC
  * ID; without it a guest cannot enable long mode. */
-int vcpu_set_cpuid(struct vcpu *v, int kvm_fd, uint32_t apic_id);
+int vcpu_set_cpuid(struct vcpu *v, int kvm_fd, uint32_t apic_id,
+		   const struct cpuid_policy *policy);
 int vcpu_get_regs(struct vcpu *v, struct kvm_regs *regs);
 /* The general registers as of the last exit, for an exit handler: read from
  * and written back through the run area when KVM syncs them there

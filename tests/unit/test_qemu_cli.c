@@ -68,7 +68,7 @@ TEST(qemu_cli_harness_line)
 {
 	char *argv[] = {
 		"qemu-system-x86_64", "-nodefaults", "-machine", "pc,accel=kvm",
-		"-cpu", "host,+x2apic,-pmu", "-smp", "4", "-m", "256",
+		"-cpu", "host,+x2apic,-pcid", "-smp", "4", "-m", "256",
 		"-device", "isa-debug-exit,iobase=0xf4,iosize=0x4",
 		"-device", "pc-testdev", "-serial", "stdio", "-display", "none",
 		"-vnc", "none", "-no-reboot",
@@ -88,6 +88,8 @@ TEST(qemu_cli_harness_line)
 	CHECK(o.mem_given);
 	CHECK_EQ(o.mem_size, 256ull << 20);
 	CHECK(o.pc_testdev);
+	CHECK_EQ(o.cpu.nchanges, 2);
+	CHECK(o.cpu.changes[0].on && !o.cpu.changes[1].on);
 	CHECK(o.qemu_statuses);
 	CHECK(!o.help && !o.version && !o.paging && !o.long_mode && !o.tag);
 	CHECK_EQ(o.timeout_ms, 0);
@@ -234,7 +236,7 @@ TEST(qemu_cli_refused)
 		{ "-machine", "accel=kvmx" },
 		{ "-accel", "tcg" },
 		{ "-accel", "kvm,thread=multi" },
-		{ "-cpu", "qemu64" },
+		{ "-cpu", "pentium" },
 		{ "-cpu", "" },
 		{ "-global", "kvm-pit.lost_tick_policy=slew" },
 		{ "-global", "isa-fdc.driveA=" },
