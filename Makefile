@@ -75,6 +75,7 @@ $(B)/guests/test/%.bin: guests/test/%.S $(REAL_DEPS)
 	$(LD) -m elf_i386 -Ttext 0 -e 0 --oformat binary -o $@ $(B)/guests/test/$*.o
 include guests/os1k/os1k.mk
 include guests/flat/flat.mk
+include guests/qemu/qemu.mk
 
 # --- measuring: whole-process wall time and peak RSS of a command ---
 $(B)/runstat: bench/runstat.c
@@ -122,10 +123,12 @@ test-host: all
 	sh tests/e2e/run.sh $(B)/kvm-vmm $(B)/guests tests/golden; r=$$?; \
 	sh tests/e2e/os1k.sh vmm $(B)/kvm-vmm $(B)/os1k tests/golden/os1k || r=1; \
 	sh tests/e2e/flat.sh $(B)/kvm-vmm $(B)/guests tests/golden || r=1; \
+	sh tests/e2e/qemu-compat.sh vmm $(B)/kvm-vmm $(B)/guests/qemu tests/golden/qemu || r=1; \
 	sh tests/e2e/tty.sh $(B)/kvm-vmm $(B)/os1k/kernel-x86_64.elf && exit $$r
 test-asan: $(B)/asan/kvm-vmm guests $(OS1K_IMAGES)
 	sh tests/e2e/run.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden; r=$$?; \
 	sh tests/e2e/flat.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden || r=1; \
+	sh tests/e2e/qemu-compat.sh vmm $(B)/asan/kvm-vmm $(B)/guests/qemu tests/golden/qemu || r=1; \
 	sh tests/e2e/os1k.sh vmm $(B)/asan/kvm-vmm $(B)/os1k tests/golden/os1k && exit $$r
 test-nested: static guests $(OS1K_IMAGES)
 	sh tests/e2e/nested.sh $(B)/static/kvm-vmm $(B)/guests tests/golden $(B)/os1k
@@ -137,8 +140,9 @@ test-nested-asan: $(B)/asan/kvm-vmm guests $(OS1K_IMAGES)
 test-linux: static
 	sh tests/linux/run.sh $(B)/static/kvm-vmm
 # Outside check that the 1K OS images are proper multiboot kernels.
-test-qemu: $(OS1K_IMAGES)
-	sh tests/e2e/os1k.sh qemu qemu-system-x86_64 $(B)/os1k tests/golden/os1k
+test-qemu: $(OS1K_IMAGES) $(QEMU_IMAGES)
+	sh tests/e2e/os1k.sh qemu qemu-system-x86_64 $(B)/os1k tests/golden/os1k; r=$$?; \
+	sh tests/e2e/qemu-compat.sh qemu qemu-system-x86_64 $(B)/guests/qemu tests/golden/qemu && exit $$r
 test:
 	sh tests/run-all.sh
 

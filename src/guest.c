@@ -228,7 +228,9 @@ static int create_machine(struct guest *g)
 	if (g->plan.proto->load(&g->vm, &g->image, &g->plan) < 0)
 		return -1;
 	if (devices & BOOT_DEV_IRQCHIP) {
-		if (vm_create_irqchip(&g->vm, g->kvm_fd) < 0)
+		/* The MP and ACPI tables number the IOAPIC after the CPUs. */
+		if (vm_create_irqchip(&g->vm, g->kvm_fd) < 0 ||
+		    vm_set_ioapic_id(&g->vm, (uint8_t)g->plan.nr_vcpus) < 0)
 			return -1;
 		g->uart.set_irq = uart_irq;
 		g->uart.irq_opaque = g;

@@ -117,6 +117,18 @@ int vm_create_irqchip(struct vm *vm, int kvm_fd)
 	return 0;
 }
 
+int vm_set_ioapic_id(struct vm *vm, uint8_t id)
+{
+	struct kvm_irqchip chip = { .chip_id = KVM_IRQCHIP_IOAPIC };
+
+	if (ioctl(vm->vm_fd, KVM_GET_IRQCHIP, &chip) < 0)
+		return throw_err(-1, "KVM_GET_IRQCHIP:");
+	chip.chip.ioapic.id = id;
+	if (ioctl(vm->vm_fd, KVM_SET_IRQCHIP, &chip) < 0)
+		return throw_err(-1, "KVM_SET_IRQCHIP:");
+	return 0;
+}
+
 int vm_coalesce_pio(struct vm *vm, int kvm_fd, uint16_t port, uint32_t len)
 {
 	struct kvm_coalesced_mmio_zone zone = { .addr = port, .size = len, .pio = 1 };

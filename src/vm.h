@@ -49,6 +49,10 @@ void vm_destroy(struct vm *vm);
  * memory slots (later slot changes are slow with an irqchip present) and
  * before any vCPU exists. */
 int vm_create_irqchip(struct vm *vm, int kvm_fd);
+/* Sets the in-kernel IOAPIC's ID register to id, so that it agrees with
+ * the MP and ACPI tables, which give it the number after the CPUs' APIC
+ * IDs (KVM's reset value is 0, the boot CPU's). */
+int vm_set_ioapic_id(struct vm *vm, uint8_t id);
 /* Lets KVM queue guest writes to [port, port + len) instead of exiting on
  * each; the vCPU loop replays them (vcpu_enable_coalesced). */
 int vm_coalesce_pio(struct vm *vm, int kvm_fd, uint16_t port, uint32_t len);

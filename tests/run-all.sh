@@ -6,7 +6,8 @@
 #            interactive console in a pty
 #   asan     the same suite against an ASan+UBSan build
 #   nested   the same suites on a real SVM KVM inside QEMU (tests/nested/)
-#   qemu     the 1K OS images under QEMU's emulator: proper multiboot kernels
+#   qemu     the 1K OS images and the QEMU-style test kernels under QEMU's
+#            emulator: proper multiboot kernels, and the same output there
 #   linux    Debian's kernel booted to a busybox init in the nested lane,
 #            with 1 and 2 vCPUs (tests/linux/)
 #   asan-nested  on a machine without /dev/kvm only: the ASan build's
@@ -46,9 +47,10 @@ count() {
 # suites LANE: how many summary lines the lane prints when it runs to the end.
 suites() {
 	case $1 in
-	host) echo 4 ;;
-	asan | nested) echo 3 ;;
-	asan-nested) echo 4 ;;
+	host) echo 5 ;;
+	asan | nested) echo 4 ;;
+	asan-nested) echo 5 ;;
+	qemu) echo 2 ;;
 	*) echo 1 ;;
 	esac
 }

@@ -13,7 +13,8 @@ payload=$top/build/nested/payload-asan
 rm -rf "$payload"
 # with_libs BINARY DIR: copies BINARY's shared libraries into DIR/lib and
 # writes DIR/NAME, which starts BINARY (copied as DIR/NAME.elf) through the
-# loader it was linked against. Sets loader.
+# loader it was linked against, under the name it was called by (a link
+# named kvm-vmm-qemu must stay that). Sets loader.
 with_libs() {
 	name=$(basename "$1")
 	mkdir -p "$2/lib"
@@ -28,8 +29,8 @@ with_libs() {
 	cat >"$2/$name" <<WRAP
 #!/bin/sh
 # $name through its own loader$(case $name in kvm-vmm) echo ': an ASan build (__asan_init)' ;; esac)
-d=\$(cd "\$(dirname "\$0")" && pwd)
-exec "\$d/lib/$loader" --library-path "\$d/lib" "\$d/$name.elf" "\$@"
+d=\$(dirname "\$(readlink -f "\$0")")
+exec "\$d/lib/$loader" --argv0 "\$0" --library-path "\$d/lib" "\$d/$name.elf" "\$@"
 WRAP
 	chmod 755 "$2/$name"
 }
@@ -40,6 +41,6 @@ with_libs "$(command -v script)" "$payload/asan"
 cp -r "$2" "$payload/guests"
 cp -r "$3" "$payload/golden"
 cp -r "$4" "$payload/os1k"
-cp "$top/tests/e2e/run.sh" "$top/tests/e2e/os1k.sh" "$top/tests/e2e/flat.sh" "$top/tests/e2e/lib.sh" "$top/tests/e2e/tty.sh" "$payload/"
+cp "$top/tests/e2e/run.sh" "$top/tests/e2e/os1k.sh" "$top/tests/e2e/flat.sh" "$top/tests/e2e/lib.sh" "$top/tests/e2e/qemu-compat.sh" "$top/tests/e2e/tty.sh" "$payload/"
 exec "$top/tests/nested/run-lane.sh" "$payload" sh -c \
-	'PATH=$PWD/asan:$PATH; sh ./run.sh ./asan/kvm-vmm ./guests ./golden; r=$?; sh ./flat.sh ./asan/kvm-vmm ./guests ./golden || r=1; sh ./os1k.sh vmm ./asan/kvm-vmm ./os1k ./golden/os1k || r=1; sh ./tty.sh ./asan/kvm-vmm ./os1k/kernel-x86_64.elf && exit $r'
+	'PATH=$PWD/asan:$PATH; sh ./run.sh ./asan/kvm-vmm ./guests ./golden; r=$?; sh ./flat.sh ./asan/kvm-vmm ./guests ./golden || r=1; sh ./qemu-compat.sh vmm ./asan/kvm-vmm ./guests/qemu ./golden/qemu || r=1; sh ./os1k.sh vmm ./asan/kvm-vmm ./os1k ./golden/os1k || r=1; sh ./tty.sh ./asan/kvm-vmm ./os1k/kernel-x86_64.elf && exit $r'
