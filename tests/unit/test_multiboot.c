@@ -227,6 +227,19 @@ TEST(multiboot_modules_follow_the_kernel_page_aligned)
 	CHECK(load(&k, sizeof(k), &vm) == 0);
 	CHECK(multiboot_plan_modules(&parsed, "/tmp/minikvm-mod-a", 0x102000 + 4999) < 0);
 	multiboot_free(&parsed);
+	/* 32 modules load; a 33rd is one too many. */
+	char many[40 * 33] = "";
+
+	for (int i = 0; i < 32; i++)
+		strcat(many, i ? ",/tmp/minikvm-mod-b,,c" : "/tmp/minikvm-mod-b,,c");
+	CHECK(load(&k, sizeof(k), &vm) == 0);
+	CHECK(multiboot_plan_modules(&parsed, many, RAM_SIZE) == 0);
+	CHECK_EQ(parsed.nr_modules, 32);
+	multiboot_free(&parsed);
+	strcat(many, ",/tmp/minikvm-mod-b,,c");
+	CHECK(load(&k, sizeof(k), &vm) == 0);
+	CHECK(multiboot_plan_modules(&parsed, many, RAM_SIZE) < 0);
+	multiboot_free(&parsed);
 	unlink("/tmp/minikvm-mod-a");
 	unlink("/tmp/minikvm-mod-b,c");
 	free(ram);
