@@ -646,5 +646,10 @@ int qemu_cli_parse(int argc, char **argv, struct options *opts)
 	kernel_image[0] = s.kernel;
 	opts->images = kernel_image;
 	opts->nimages = 1;
+	/* QEMU's pc machine has 128 MiB unless -m says otherwise. */
+	if (!opts->mem_given) {
+		opts->mem_given = true;
+		opts->mem_size = QEMU_CLI_DEFAULT_MEM;
+	}
 	return 0;
 }

@@ -20,6 +20,7 @@
 /* qemu_cli_parse's "exit 0 now": it has printed what QEMU prints for
  * -version, -h, -device help and the like. Never an exit status. */
 #define QEMU_CLI_EXIT_OK (-1)
+#define QEMU_CLI_DEFAULT_MEM (128u << 20) /* QEMU's, without -m */
 
 /* True when argv0's basename is "kvm-vmm-qemu" or starts with
  * "qemu-system-". */

@@ -109,7 +109,7 @@ TEST(qemu_cli_minimal_and_spellings)
 	CHECK_EQ(o.nimages, 1);
 	CHECK(strcmp(o.images[0], "k.elf") == 0);
 	CHECK_EQ(o.smp, 1);
-	CHECK(!o.mem_given);
+	CHECK(o.mem_given && o.mem_size == QEMU_CLI_DEFAULT_MEM); /* QEMU's 128 MiB */
 	CHECK(!o.pc_testdev);
 	CHECK(o.qemu_statuses);
 	CHECK(o.cmdline == NULL && o.initrd == NULL && o.kernel == NULL);
