@@ -1,4 +1,5 @@
 #include "qemu_cli.h"
+#include "qemu_cli_help.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -8,15 +9,11 @@
 
 #include "minikvm/abi.h"
 
-#define COMPAT_DOC "docs/qemu-compat.md"
 #define UNSUPPORTED "not supported by kvm-vmm"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-/* QEMU's isa-debug-exit defaults, used when -device leaves them out. */
-#define QEMU_DEBUG_EXIT_IOBASE 0x501
-#define QEMU_DEBUG_EXIT_IOSIZE 0x2
 
 /* One option kvm-vmm cannot honour: named the way it was given, with the
  * document that lists what it can. */
@@ -96,99 +93,6 @@ static int parse_number(const char *text, uint64_t *value)
 	errno = 0;
 	*value = strtoull(text, &end, 0);
 	return errno || *end ? -1 : 0;
-}
-
-/* --- what -version, -h and the help values print ---------------------- */
-
-static void print_version(void)
-{
-	printf("QEMU emulator version " QEMU_CLI_QEMU_VERSION " (kvm-vmm " VMM_VERSION ")\n");
-}
-
-static void print_help(void)
-{
-	print_version();
-	printf("usage: " QEMU_CLI_NAME " [options]\n"
-	       "\n"
-	       "kvm-vmm (Mini-KVM) answering to QEMU's command line: the subset test\n"
-	       "harnesses use to boot a kernel. An option it cannot honour is refused\n"
-	       "with status 120; " COMPAT_DOC " lists the subset.\n"
-	       "\n"
-	       "Standard options:\n"
-	       "-h or -help     display this help and exit\n"
-	       "-version        display version information and exit\n"
-	       "-machine [type=]pc[,accel=kvm]\n"
-	       "                the PC machine on KVM (-M is the same)\n"
-	       "-accel kvm      KVM, the only accelerator (-enable-kvm is the same)\n"
-	       "-cpu host|max[,+feature|-feature|feature=on|off...]\n"
-	       "                accepted; the vCPUs get the host's CPUID as KVM supports it\n"
-	       "-smp [cpus=]n[,maxcpus=n][,sockets=n][,dies=n][,clusters=n][,cores=n][,threads=n]\n"
-	       "                number of vCPUs, 1 to %d\n"
-	       "-m [size=]megs  guest RAM: a bare number is MiB; suffixes B, K, M, G\n"
-	       "-device isa-debug-exit,iobase=0xf4[,iosize=0x4]\n"
-	       "                a write of v ends the run with status (v << 1) | 1\n"
-	       "-device pc-testdev\n"
-	       "                QEMU's x86 test device (ports 0xe0, 0xe4, 0x2000)\n"
-	       "-device help    list the devices\n"
-	       "-global kvm-pit.lost_tick_policy=discard|delay\n"
-	       "                accepted and ignored\n"
-	       "\n"
-	       "Boot options:\n"
-	       "-kernel bzImage multiboot kernel (ELF) or Linux bzImage\n"
-	       "-append cmdline the kernel's command line\n"
-	       "-initrd file    Linux's initramfs, or a multiboot kernel's modules:\n"
-	       "                \"FILE ARGS,FILE ARGS\"\n"
-	       "\n"
-	       "Display, serial and monitor:\n"
-	       "-serial stdio   COM1 on standard input and output (also mon:stdio)\n"
-	       "-nographic, -display none, -vga none, -vnc none, -monitor none\n"
-	       "                accepted: kvm-vmm has no display and no monitor\n"
-	       "-nodefaults     accepted: kvm-vmm adds no default devices\n"
-	       "-no-reboot      accepted: a reset request always ends the run\n"
-	       "\n"
-	       "Exit status: isa-debug-exit's (v << 1) | 1; 0 when the guest asks to\n"
-	       "shut down; 1 on an error; 120 for an option kvm-vmm cannot honour.\n",
-	       MAX_VCPUS);
-}
-
-/* -device help, in QEMU's format: the devices -device accepts. */
-static void print_devices(void)
-{
-	printf("Misc devices:\n"
-	       "name \"isa-debug-exit\", bus ISA\n"
-	       "name \"pc-testdev\", bus ISA\n");
-}
-
-/* -device DRIVER,help: the properties, as QEMU 7.2 prints them. */
-static void print_device_properties(const char *driver)
-{
-	if (strcmp(driver, "isa-debug-exit") == 0)
-		printf("isa-debug-exit options:\n"
-		       "  iobase=<uint32>        -  (default: %d)\n"
-		       "  iosize=<uint32>        -  (default: %d)\n",
-		       QEMU_DEBUG_EXIT_IOBASE, QEMU_DEBUG_EXIT_IOSIZE);
-	else
-		printf("There are no options for %s.\n", driver);
-}
-
-static void print_machines(void)
-{
-	printf("Supported machines are:\n"
-	       "pc                   Standard PC, as kvm-vmm builds it (default)\n");
-}
-
-static void print_cpus(void)
-{
-	printf("Available CPUs:\n"
-	       "x86 host                  processor with all supported host features\n"
-	       "x86 max                   Enables all features supported by the accelerator in the current host\n"
-	       "x86 qemu64                QEMU Virtual CPU version 2.5+\n");
-}
-
-static void print_accels(void)
-{
-	printf("Accelerators supported in QEMU binary:\n"
-	       "kvm\n");
 }
 
 /* --- the options ------------------------------------------------------ */
@@ -368,7 +272,7 @@ static int parse_device(const char *opt, const char *val, struct options *opts)
 	else if (value)
 		return invalid(opt, val, "need a device name first");
 	if (strcmp(driver, "help") == 0 || strcmp(driver, "?") == 0) {
-		print_devices();
+		qemu_print_devices();
 		return QEMU_CLI_EXIT_OK;
 	}
 	props = p;
@@ -376,7 +280,7 @@ static int parse_device(const char *opt, const char *val, struct options *opts)
 		/* DRIVER,help lists the properties, wherever "help" stands. */
 		while ((r = next_item(&p, item, sizeof(item))) > 0) {
 			if (strcmp(item, "help") == 0 || strcmp(item, "?") == 0) {
-				print_device_properties(driver);
+				qemu_print_device_properties(driver);
 				return QEMU_CLI_EXIT_OK;
 			}
 		}
@@ -412,7 +316,7 @@ static int parse_machine(const char *opt, const char *val)
 		if (!value && first) {
 			value = item;
 			if (strcmp(value, "help") == 0 || strcmp(value, "?") == 0) {
-				print_machines();
+				qemu_print_machines();
 				return QEMU_CLI_EXIT_OK;
 			}
 			if (strcmp(value, "pc") != 0)
@@ -442,7 +346,7 @@ static int parse_accel(const char *opt, const char *val)
 	if (next_item(&p, item, sizeof(item)) <= 0 || !item[0])
 		return invalid(opt, val, "need an accelerator");
 	if (strcmp(item, "help") == 0 || strcmp(item, "?") == 0) {
-		print_accels();
+		qemu_print_accels();
 		return QEMU_CLI_EXIT_OK;
 	}
 	if (strcmp(item, "kvm") != 0 && strcmp(item, "accel=kvm") != 0)
@@ -459,7 +363,7 @@ static int parse_cpu(const char *opt, const char *val, struct qemu_state *s)
 	const char *why;
 
 	if (strcmp(val, "help") == 0 || strcmp(val, "?") == 0) {
-		print_cpus();
+		qemu_print_cpus();
 		return QEMU_CLI_EXIT_OK;
 	}
 	if (cpuid_policy_parse(val, &s->opts->cpu, &why) < 0)
@@ -602,10 +506,10 @@ static int apply_option(const struct qemu_opt *q, const char *opt, const char *v
 	case Q_GLOBAL:
 		return parse_global(opt, val);
 	case Q_VERSION:
-		print_version();
+		qemu_print_version();
 		return QEMU_CLI_EXIT_OK;
 	case Q_HELP:
-		print_help();
+		qemu_print_help();
 		return QEMU_CLI_EXIT_OK;
 	}
 	return refuse(opt, NULL, UNSUPPORTED);
