@@ -7,6 +7,8 @@ LD := ld
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/mini-kvm
+DOCDIR ?= $(PREFIX)/share/doc/mini-kvm
+MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 WARNINGS := -Wall -Wextra -Werror
@@ -34,6 +36,7 @@ GUESTS := $(REAL_GUESTS) $(TEST_GUESTS)
 
 
 .PHONY: clean-clang bench
+.PHONY: initramfs run-linux test-install
 .PHONY: all guests test test-unit test-host test-asan test-nested test-nested-asan test-qemu test-linux run install uninstall clean static asan
 all: $(B)/kvm-vmm guests
 guests: $(GUESTS)
@@ -124,11 +127,13 @@ test-host: all
 	sh tests/e2e/os1k.sh vmm $(B)/kvm-vmm $(B)/os1k tests/golden/os1k || r=1; \
 	sh tests/e2e/flat.sh $(B)/kvm-vmm $(B)/guests tests/golden || r=1; \
 	sh tests/e2e/qemu-compat.sh vmm $(B)/kvm-vmm $(B)/guests/qemu tests/golden/qemu || r=1; \
+	sh tests/e2e/lines.sh $(B)/kvm-vmm $(B)/guests tests/golden || r=1; \
 	sh tests/e2e/tty.sh $(B)/kvm-vmm $(B)/os1k/kernel-x86_64.elf && exit $$r
 test-asan: $(B)/asan/kvm-vmm guests $(OS1K_IMAGES)
 	sh tests/e2e/run.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden; r=$$?; \
 	sh tests/e2e/flat.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden || r=1; \
 	sh tests/e2e/qemu-compat.sh vmm $(B)/asan/kvm-vmm $(B)/guests/qemu tests/golden/qemu || r=1; \
+	sh tests/e2e/lines.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden || r=1; \
 	sh tests/e2e/os1k.sh vmm $(B)/asan/kvm-vmm $(B)/os1k tests/golden/os1k && exit $$r
 test-nested: static guests $(OS1K_IMAGES)
 	sh tests/e2e/nested.sh $(B)/static/kvm-vmm $(B)/guests tests/golden $(B)/os1k
@@ -137,8 +142,8 @@ test-nested: static guests $(OS1K_IMAGES)
 test-nested-asan: $(B)/asan/kvm-vmm guests $(OS1K_IMAGES)
 	sh tests/e2e/nested-asan.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden $(B)/os1k
 # Debian's kernel booted to a busybox init in the nested lane.
-test-linux: static
-	sh tests/linux/run.sh $(B)/static/kvm-vmm
+test-linux: static $(B)/initramfs.cpio.gz
+	sh tests/linux/run.sh $(B)/static/kvm-vmm $(B)/initramfs.cpio.gz
 # Outside check that the 1K OS images are proper multiboot kernels.
 test-qemu: $(OS1K_IMAGES) $(QEMU_IMAGES)
 	sh tests/e2e/os1k.sh qemu qemu-system-x86_64 $(B)/os1k tests/golden/os1k; r=$$?; \
@@ -149,14 +154,71 @@ test:
 run: all
 	sh tests/demo.sh $(B)/kvm-vmm $(B)/guests
 
-install: $(B)/kvm-vmm $(REAL_GUESTS)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/guests
-	install -m 755 $(B)/kvm-vmm $(DESTDIR)$(BINDIR)/kvm-vmm
-	ln -sf kvm-vmm $(DESTDIR)$(BINDIR)/kvm-vmm-qemu
-	install -m 644 $(REAL_GUESTS) $(DESTDIR)$(DATADIR)/guests/
+# --- make install / uninstall (PREFIX, DESTDIR; the layout is in README.md) ---
+#   BINDIR   kvm-vmm, and kvm-vmm-qemu, a link to it (QEMU's options)
+#   DATADIR  guests/*.bin (real mode), guests/flat/, guests/qemu/, os1k/
+#   DOCDIR   README.md, docs/*.md, LICENSE
+#   MANDIR   man1/kvm-vmm.1, and kvm-vmm-qemu.1, a link to it
+# --help and --version name DATADIR and DOCDIR: they are compiled into
+# cli.o, which is rebuilt when they change (the stamp file changes only then).
+INSTALL_DOCS := README.md $(wildcard docs/*.md) LICENSE
+INSTALL_GUESTS := $(REAL_GUESTS) $(FLAT_IMAGES) $(QEMU_IMAGES)
+$(B)/obj/src/cli.o $(B)/asan/obj/src/cli.o: override CPPFLAGS += -DDATADIR='"$(DATADIR)"' -DDOCDIR='"$(DOCDIR)"'
+$(B)/obj/src/cli.o $(B)/asan/obj/src/cli.o: $(B)/install-paths
+$(B)/install-paths: FORCE
+	@mkdir -p $(B); p='$(DATADIR) $(DOCDIR)'; [ "$$(cat $@ 2>/dev/null)" = "$$p" ] || echo "$$p" >$@
+.PHONY: FORCE
+FORCE:
+
+install: $(B)/kvm-vmm $(INSTALL_GUESTS) $(OS1K_IMAGES)
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)/guests/flat" "$(DESTDIR)$(DATADIR)/guests/qemu" \
+		"$(DESTDIR)$(DATADIR)/os1k" "$(DESTDIR)$(DOCDIR)" "$(DESTDIR)$(MANDIR)/man1"
+	install -m 755 $(B)/kvm-vmm "$(DESTDIR)$(BINDIR)/kvm-vmm"
+	ln -sf kvm-vmm "$(DESTDIR)$(BINDIR)/kvm-vmm-qemu"
+	install -m 644 $(REAL_GUESTS) "$(DESTDIR)$(DATADIR)/guests/"
+	install -m 644 $(FLAT_IMAGES) "$(DESTDIR)$(DATADIR)/guests/flat/"
+	install -m 644 $(QEMU_IMAGES) "$(DESTDIR)$(DATADIR)/guests/qemu/"
+	install -m 644 $(OS1K_IMAGES) "$(DESTDIR)$(DATADIR)/os1k/"
+	install -m 644 $(INSTALL_DOCS) "$(DESTDIR)$(DOCDIR)/"
+	sed -e 's|/usr/local/share/mini-kvm|$(DATADIR)|g' -e 's|/usr/local/share/doc/mini-kvm|$(DOCDIR)|g' \
+		docs/kvm-vmm.1 >"$(DESTDIR)$(MANDIR)/man1/kvm-vmm.1"
+	chmod 644 "$(DESTDIR)$(MANDIR)/man1/kvm-vmm.1"
+	ln -sf kvm-vmm.1 "$(DESTDIR)$(MANDIR)/man1/kvm-vmm-qemu.1"
+# Removes exactly what install wrote, then the directories left empty: its
+# own (DATADIR, DOCDIR) always; with a DESTDIR, also BINDIR, MANDIR/man1 and
+# their parents up to DESTDIR, so that a staged install and uninstall leave
+# DESTDIR as it was. Without one, /usr/local/bin and the like stay.
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/kvm-vmm $(DESTDIR)$(BINDIR)/kvm-vmm-qemu
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f "$(DESTDIR)$(BINDIR)/kvm-vmm" "$(DESTDIR)$(BINDIR)/kvm-vmm-qemu" \
+		$(patsubst $(B)/guests/%,"$(DESTDIR)$(DATADIR)/guests/%",$(INSTALL_GUESTS)) \
+		$(patsubst $(B)/os1k/%,"$(DESTDIR)$(DATADIR)/os1k/%",$(OS1K_IMAGES)) \
+		$(patsubst %,"$(DESTDIR)$(DOCDIR)/%",$(notdir $(INSTALL_DOCS))) \
+		"$(DESTDIR)$(MANDIR)/man1/kvm-vmm.1" "$(DESTDIR)$(MANDIR)/man1/kvm-vmm-qemu.1"
+	@for d in guests/flat guests/qemu guests os1k ""; do rmdir "$(DESTDIR)$(DATADIR)/$$d" 2>/dev/null; done; \
+	rmdir "$(DESTDIR)$(DOCDIR)" 2>/dev/null; \
+	if [ -n "$(DESTDIR)" ]; then \
+		for d in "$(DATADIR)" "$(DOCDIR)" "$(MANDIR)/man1" "$(BINDIR)"; do \
+			while [ "$$d" != / ] && [ "$$d" != . ]; do \
+				[ ! -d "$(DESTDIR)$$d" ] || rmdir "$(DESTDIR)$$d" 2>/dev/null || break; \
+				d=$$(dirname "$$d"); \
+			done; \
+		done; \
+	fi; true
+
+# --- Linux: an initramfs with a busybox shell on the console, and the
+# newest /boot/vmlinuz-* booted with it (docs/linux.md) ---
+$(B)/initramfs.cpio.gz: tools/mkinitramfs.sh $(wildcard /bin/busybox)
+	sh tools/mkinitramfs.sh $@
+initramfs: $(B)/initramfs.cpio.gz
+LINUX_KERNEL ?= $(shell ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
+LINUX_FLAGS ?= --append quiet
+run-linux: $(B)/kvm-vmm $(B)/initramfs.cpio.gz
+	@[ -r "$(LINUX_KERNEL)" ] || { echo "run-linux: no readable kernel (LINUX_KERNEL='$(LINUX_KERNEL)'): apt-get install linux-image-amd64, or make run-linux LINUX_KERNEL=BZIMAGE" >&2; exit 1; }
+	$(B)/kvm-vmm --kernel "$(LINUX_KERNEL)" --initrd $(B)/initramfs.cpio.gz $(LINUX_FLAGS)
+
+# Install into a scratch DESTDIR, check it, uninstall (tests/e2e/install.sh).
+test-install:
+	sh tests/e2e/install.sh
 
 clean:
 	rm -rf $(B)

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -25,7 +26,11 @@ enum {
 	OPT_DUMP_MEM,
 	OPT_DEVICE,
 	OPT_CPU,
+	OPT_SERIAL,
+	OPT_NOGRAPHIC,
 };
+
+#define SHORT_OPTIONS ":hVvm:p:k:i:c:"
 
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -48,18 +53,42 @@ static const struct option long_options[] = {
 	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "linux", required_argument, NULL, 'k' },
 	{ "cmdline", required_argument, NULL, 'p' },
+	{ "params", required_argument, NULL, 'p' }, /* kvmtool's */
 	{ "coalesced-io", no_argument, NULL, OPT_COALESCED_IO },
 	{ "kernel", required_argument, NULL, 'k' },
 	{ "initrd", required_argument, NULL, 'i' },
 	{ "smp", required_argument, NULL, 'c' },
 	{ "cpus", required_argument, NULL, 'c' },
+	{ "serial", required_argument, NULL, OPT_SERIAL },
+	{ "nographic", no_argument, NULL, OPT_NOGRAPHIC },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* QEMU's single-dash spellings of long options. getopt_long_only would
+ * read every "-word" as a long option and break the short options
+ * ("-kernel" must not be "-k ernel", nor "-vm 2M" "--vm"), so these
+ * whole words are rewritten to their "--" form before getopt sees them.
+ * The replacements are arrays of their own, never merged with another
+ * string, so an error can tell "-kernel" typed from "--kernel" typed. */
+static struct qemu_spelling {
+	const char *typed;
+	char as[16];
+} qemu_spellings[] = {
+	{ "-kernel", "--kernel" },
+	{ "-initrd", "--initrd" },
+	{ "-append", "--append" },
+	{ "-smp", "--smp" },
+	{ "-cpu", "--cpu" },
+	{ "-device", "--device" },
+	{ "-serial", "--serial" },
+	{ "-nographic", "--nographic" },
+};
+#define N_SPELLINGS (sizeof(qemu_spellings) / sizeof(qemu_spellings[0]))
 
 void cli_print_help(void)
 {
 	printf("Usage: kvm-vmm [OPTION]... GUEST [GUEST]...\n"
-	       "  or:  kvm-vmm -k BZIMAGE [-i INITRD] [-p CMDLINE] [-m SIZE] [-c N]\n"
+	       "  or:  kvm-vmm -k KERNEL [-i INITRD] [-p CMDLINE] [-m SIZE] [-c N]\n"
 	       "Run guests on /dev/kvm, each in a VM of its own on its own vCPU thread,\n"
 	       "all at once. A GUEST is a 16-bit real-mode flat binary (origin 0, loaded\n"
 	       "at 0x10000, CS=DS=SS=0x1000), a multiboot (v1) ELF32 kernel such as\n"
@@ -67,19 +96,22 @@ void cli_print_help(void)
 	       "or, with --paging or --long-mode, a flat 32-bit or 64-bit binary.\n"
 	       "\n"
 	       "Boot:\n"
-	       "  -k, --kernel=BZIMAGE   boot this Linux kernel (instead of GUESTs);\n"
-	       "      --linux=BZIMAGE    the same\n"
+	       "  -k, --kernel=FILE      boot this kernel (instead of GUESTs): a Linux\n"
+	       "                         bzImage or a multiboot kernel, as its header\n"
+	       "                         says, or with --paging or --long-mode a flat one\n"
+	       "      --linux=FILE       the same\n"
 	       "  -i, --initrd=FILE      initramfs for the Linux kernel; for a multiboot\n"
 	       "                         kernel, its modules: \"FILE args,FILE\"\n"
 	       "  -c, --smp=N            vCPUs of a Linux or multiboot guest, 1-%d\n"
-	       "                         (default 1)\n"
-	       "  -m, --mem=SIZE         guest RAM per VM (default 1M for real-mode\n"
-	       "                         binaries, 4M for --paging and --long-mode,\n"
-	       "                         64M for multiboot kernels, 256M for Linux;\n"
-	       "                         suffixes K, M, G)\n"
-	       "  -p, --append=CMDLINE   kernel command line; for Linux, added to\n"
-	       "                         \"" BZ_BASE_CMDLINE "\"\n"
-	       "      --cmdline=CMDLINE  the same\n"
+	       "                         (default 1); --cpus=N the same\n"
+	       "  -m, --mem=SIZE         guest RAM per VM: a number of MiB (512), or with\n"
+	       "                         a suffix K, M, G, or B for bytes (64K, 65536B);\n"
+	       "                         default 1M for real-mode binaries, 4M for\n"
+	       "                         --paging and --long-mode, 64M for multiboot\n"
+	       "                         kernels, 256M for Linux\n"
+	       "  -p, --append=CMDLINE   command line of a Linux or multiboot kernel; for\n"
+	       "                         Linux, added to \"" BZ_BASE_CMDLINE "\"\n"
+	       "      --cmdline=CMDLINE, --params=CMDLINE  the same\n"
 	       "      --paging           flat 32-bit kernel under paging the VMM sets up:\n"
 	       "                         0-4M mapped at 0 and at 0x80000000\n"
 	       "      --long-mode        flat 64-bit binary, all RAM identity-mapped\n"
@@ -89,12 +121,17 @@ void cli_print_help(void)
 	       "      --device=pc-testdev  multiboot kernels: QEMU's test device\n"
 	       "      --cpu=MODEL[,+FEATURE|,-FEATURE]...  the CPUID the guest sees:\n"
 	       "                         host (default), max or qemu64, as QEMU's -cpu\n"
+	       "QEMU's spellings work too: -kernel, -initrd, -append, -smp, -m, -cpu,\n"
+	       "-device; -nographic and -serial stdio are accepted (the console is always\n"
+	       "COM1 on standard input and output).\n"
 	       "\n"
 	       "Run and report:\n"
 	       "      --tag              prefix each output line with the guest's name\n"
 	       "      --timeout=SECONDS  stop guests still running after SECONDS\n"
-	       "      --stats            print VM exits and timing to stderr at the end\n"
-	       "      --stats-json=FILE  write the same statistics as JSON to FILE\n"
+	       "      --stats            print the VM exits to user space (by reason and\n"
+	       "                         port) and timing to stderr at the end\n"
+	       "      --stats-json=FILE  write the same statistics as JSON to FILE;\n"
+	       "                         '-': to standard output, after the guests' output\n"
 	       "  -v, --verbose          one line per VM exit on stderr\n"
 	       "      --dump-regs        with each of those lines, the registers\n"
 	       "                         (implies --verbose)\n"
@@ -108,17 +145,48 @@ void cli_print_help(void)
 	       "\n"
 	       "The first guest reads standard input through its UART and GETCHAR;\n"
 	       "at most %d guests run at once. At a terminal a kernel's console is raw:\n"
-	       "Ctrl-A X quits. Guest ABI: docs/guest-abi.md, docs/os1k.md; Linux:\n"
-	       "docs/linux.md (a reboot of Linux ends the run with status 0).\n"
-	       "\n"
-	       "Exit status (with several guests, the highest):\n",
+	       "Ctrl-A X quits. A reboot of Linux ends the run with status 0.\n"
+	       "\n",
 	       MAX_VCPUS, MAX_GUESTS);
+	/* Where `make install` puts them (the Makefile passes its DATADIR and
+	 * DOCDIR), and where they are in the source tree. */
+#ifndef DATADIR
+#define DATADIR "/usr/local/share/mini-kvm"
+#endif
+#ifndef DOCDIR
+#define DOCDIR "/usr/local/share/doc/mini-kvm"
+#endif
+	static const struct { const char *dir, *file, *what; } files[] = {
+		{ DOCDIR, "/guest-abi.md", "the guest ABI" },
+		{ DOCDIR, "/os1k.md", "the 1K OS" },
+		{ DOCDIR, "/linux.md", "booting Linux" },
+		{ DOCDIR, "/qemu-compat.md", "QEMU's options (as kvm-vmm-qemu)" },
+		{ DATADIR, "/guests/", "real-mode guests; flat/, qemu/" },
+		{ DATADIR, "/os1k/", "the 1K OS kernels" },
+		{ "", "man kvm-vmm", "this help, at length" },
+	};
+	int width = 0;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		int w = (int)(strlen(files[i].dir) + strlen(files[i].file));
+
+		width = w > width ? w : width;
+	}
+	printf("Files, installed (in a source tree: docs/, build/guests/, build/os1k/):\n");
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		printf("  %s%-*s  %s\n", files[i].dir, width - (int)strlen(files[i].dir),
+		       files[i].file, files[i].what);
+	printf("\n"
+	       "Exit status (with several guests, the highest):\n");
 	status_print_table(stdout);
 }
 
 void cli_print_version(void)
 {
-	printf("kvm-vmm (Mini-KVM) %s\n", VMM_VERSION);
+	printf("kvm-vmm (Mini-KVM) %s\n"
+	       "Copyright (c) 2026 the Mini-KVM authors\n"
+	       "Licence: MIT (LICENSE; installed: %s/LICENSE)\n",
+	       VMM_VERSION, DOCDIR);
 }
 
 int cli_parse_size(const char *text, uint64_t *bytes)
@@ -147,6 +215,31 @@ int cli_parse_size(const char *text, uint64_t *bytes)
 		return -1;
 	*bytes = (uint64_t)value << shift;
 	return 0;
+}
+
+int cli_parse_mem(const char *text, uint64_t *bytes)
+{
+	size_t len = text ? strlen(text) : 0;
+	char digits[32];
+	uint64_t value;
+
+	if (len == 0)
+		return -1;
+	if (isdigit((unsigned char)text[len - 1])) {
+		if (cli_parse_size(text, &value) || value > (UINT64_MAX >> 20))
+			return -1;
+		*bytes = value << 20;
+		return 0;
+	}
+	if ((text[len - 1] == 'B' || text[len - 1] == 'b') && len >= 2 &&
+	    isdigit((unsigned char)text[len - 2])) {
+		if (len > sizeof(digits))
+			return -1;
+		memcpy(digits, text, len - 1);
+		digits[len - 1] = '\0';
+		return cli_parse_size(digits, bytes);
+	}
+	return cli_parse_size(text, bytes);
 }
 
 int cli_parse_seconds(const char *text, uint64_t *ms)
@@ -200,7 +293,7 @@ static int parse_address(const char *text, uint64_t *addr)
 
 static int usage_error(const char *fmt, const char *arg)
 {
-	char msg[256];
+	char msg[512];
 
 	snprintf(msg, sizeof(msg), fmt, arg);
 	err_print("%s", msg);
@@ -215,14 +308,185 @@ static int usage_error2(const char *fmt, const char *arg, const char *why)
 	return STATUS_USAGE;
 }
 
+/* --- how an option was typed ------------------------------------------- */
+
+static bool is_option_word(const char *arg)
+{
+	return arg && arg[0] == '-' && arg[1] != '\0';
+}
+
+static struct qemu_spelling *spelling_typed(const char *arg)
+{
+	for (size_t i = 0; i < N_SPELLINGS; i++)
+		if (strcmp(arg, qemu_spellings[i].typed) == 0)
+			return &qemu_spellings[i];
+	return NULL;
+}
+
+/* The "-kernel" the user typed, where argv holds our "--kernel". */
+static const char *as_typed(const char *arg)
+{
+	for (size_t i = 0; i < N_SPELLINGS; i++)
+		if (arg == qemu_spellings[i].as)
+			return qemu_spellings[i].typed;
+	return arg;
+}
+
+/* The options whose names start with the len bytes at name, by getopt's
+ * rule: an exact match wins; prefixes that all mean the same option are
+ * that option. Returns the number of distinct meanings (0: unknown; 2 or
+ * more: ambiguous); *found is the first match. */
+static int long_matches(const char *name, size_t len, const struct option **found)
+{
+	const struct option *first = NULL;
+	int meanings = 0;
+
+	for (const struct option *o = long_options; o->name; o++) {
+		if (strncmp(o->name, name, len) != 0)
+			continue;
+		if (strlen(o->name) == len) {
+			*found = o;
+			return 1;
+		}
+		if (!first) {
+			first = o;
+			meanings = 1;
+		} else if (o->has_arg != first->has_arg || o->val != first->val) {
+			meanings = 2;
+		}
+	}
+	*found = first;
+	return meanings;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "--stats, --stats-json": the options a prefix could be, sorted. */
+static void list_candidates(const char *name, size_t len, char *buf, size_t size)
+{
+	const char *names[sizeof(long_options) / sizeof(long_options[0])];
+	size_t n = 0, used = 0;
+
+	for (const struct option *o = long_options; o->name; o++)
+		if (strncmp(o->name, name, len) == 0)
+			names[n++] = o->name;
+	qsort(names, n, sizeof(names[0]), by_name);
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s--%s", i ? ", " : "", names[i]);
+}
+
+/* QEMU's words become "--" options; option arguments are left alone
+ * ("-p -kernel" is the command line "-kernel"), as is all after "--". */
+static void rewrite_qemu_spellings(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		struct qemu_spelling *q;
+
+		if (strcmp(a, "--") == 0)
+			return;
+		if (!is_option_word(a))
+			continue;
+		if (a[1] == '-') {
+			const struct option *o;
+			size_t len = strcspn(a + 2, "=");
+
+			if (!a[2 + len] && long_matches(a + 2, len, &o) == 1 &&
+			    o->has_arg == required_argument)
+				i++;
+			continue;
+		}
+		q = spelling_typed(a);
+		if (q) {
+			argv[i] = q->as;
+			if (strcmp(q->typed, "-nographic") != 0)
+				i++;
+			continue;
+		}
+		for (const char *p = a + 1; *p; p++) {
+			const char *s = *p == ':' ? NULL : strchr(&SHORT_OPTIONS[1], *p);
+
+			if (!s)
+				break;
+			if (s[1] == ':') {
+				if (!p[1])
+					i++;
+				break;
+			}
+		}
+	}
+}
+
+/* The argv word getopt just read its option from. It finished the word
+ * (optind moved past it), or it is part-way through a group like "-vx"
+ * (optind still at it, or moved only over non-options it skipped). */
+static const char *current_word(char **argv, int argc, int optind_before)
+{
+	if (optind_before < 1)
+		optind_before = 1;
+	if (optind > optind_before && optind - 1 < argc && is_option_word(argv[optind - 1]))
+		return argv[optind - 1];
+	return optind < argc ? argv[optind] : argv[optind - 1];
+}
+
+/* The report for getopt's '?' on word: unknown, ambiguous, or a value
+ * given to an option that takes none. */
+static int bad_option(const char *word, int c)
+{
+	char name[128], list[512];
+
+	if (word[0] == '-' && word[1] == '-') {
+		const struct option *o;
+		size_t len = strcspn(word + 2, "=");
+		int meanings = long_matches(word + 2, len, &o);
+
+		snprintf(name, sizeof(name), "%.*s", (int)len + 2, as_typed(word));
+		if (meanings >= 2) {
+			list_candidates(word + 2, len, list, sizeof(list));
+			err_print("option '%s' is ambiguous: %s", name, list);
+			err_print("Try 'kvm-vmm --help' for more information.");
+			return STATUS_USAGE;
+		}
+		if (meanings == 1 && o->has_arg == no_argument && word[2 + len] == '=')
+			return usage_error("option '%s' takes no value", name);
+		return usage_error("unknown option '%s'", name);
+	}
+	/* A short option: the word's first letter is the option, so a word
+	 * that starts with an unknown one is named whole ("-bogus"); within a
+	 * group, the letter and its group ("-x" in "-vx"). */
+	if (word[0] == '-' && word[1] == c)
+		return usage_error("unknown option '%s'", word);
+	snprintf(name, sizeof(name), "-%c", c);
+	return usage_error2("unknown option '%s' in '%s'", name, word);
+}
+
+/* The option as typed, for the messages about its value: "--mem" of
+ * "--mem=1X", "-smp", "-c". */
+static const char *option_name(char **argv, int c, int longindex, char *buf, size_t size)
+{
+	if (longindex >= 0) {
+		const char *word = argv[optind - 1];
+
+		if (optarg && word == optarg && optind >= 2)
+			word = argv[optind - 2];
+		if (as_typed(word) != word)
+			return as_typed(word);
+		snprintf(buf, size, "%.*s", (int)strcspn(word, "="), word);
+		return buf;
+	}
+	snprintf(buf, size, "-%c", c);
+	return buf;
+}
+
 /* Options that make sense only together, or not at all. */
 static int check_combination(const struct options *o)
 {
 	if (o->paging && o->long_mode)
 		return usage_error("%s", "--paging and --long-mode name two boot protocols: give one");
-	if ((o->paging || o->long_mode) && o->kernel)
-		return usage_error("--%s boots a flat binary, not a Linux --kernel",
-				   o->paging ? "paging" : "long-mode");
 	if ((o->load_given || o->entry_given) && !o->paging && !o->long_mode)
 		return usage_error("%s", "--load and --entry apply to --paging and --long-mode binaries");
 	return 0;
@@ -233,10 +497,29 @@ int cli_parse(int argc, char **argv, struct options *opts)
 	int c, status;
 
 	memset(opts, 0, sizeof(*opts));
+	rewrite_qemu_spellings(argc, argv);
 	optind = 0; /* glibc: full re-initialisation, so parsing can repeat */
 	opterr = 0; /* errors are reported below in our own words */
 	opts->smp = 1;
-	while ((c = getopt_long(argc, argv, ":hVvm:p:k:i:c:", long_options, NULL)) != -1) {
+	for (;;) {
+		int before = optind, longindex = -1;
+		char nbuf[128];
+		const char *name;
+
+		c = getopt_long(argc, argv, SHORT_OPTIONS, long_options, &longindex);
+		if (c == -1)
+			break;
+		if (c == '?')
+			return bad_option(current_word(argv, argc, before), optopt);
+		if (c == ':') {
+			const char *word = argv[optind - 1];
+
+			if (word[0] == '-' && word[1] == '-')
+				return usage_error("option '%s' needs a value", as_typed(word));
+			snprintf(nbuf, sizeof(nbuf), "-%c", optopt);
+			return usage_error("option '%s' needs a value", nbuf);
+		}
+		name = option_name(argv, c, longindex, nbuf, sizeof(nbuf));
 		switch (c) {
 		case 'h':
 			opts->help = true;
@@ -251,6 +534,9 @@ int cli_parse(int argc, char **argv, struct options *opts)
 			opts->stats = true;
 			break;
 		case OPT_STATS_JSON:
+			if (!*optarg)
+				return usage_error("%s: needs a file name, or '-' for standard output",
+						   name);
 			opts->stats_json = optarg;
 			break;
 		case 'p':
@@ -264,14 +550,14 @@ int cli_parse(int argc, char **argv, struct options *opts)
 			break;
 		case OPT_LOAD:
 			if (parse_address(optarg, &opts->load_addr))
-				return usage_error("invalid --load '%s': need an address (decimal, or hex with 0x)",
-						   optarg);
+				return usage_error2("invalid %s '%s': need an address (decimal, or hex with 0x)",
+						    name, optarg);
 			opts->load_given = true;
 			break;
 		case OPT_ENTRY:
 			if (parse_address(optarg, &opts->entry_addr))
-				return usage_error("invalid --entry '%s': need an address (decimal, or hex with 0x)",
-						   optarg);
+				return usage_error2("invalid %s '%s': need an address (decimal, or hex with 0x)",
+						    name, optarg);
 			opts->entry_given = true;
 			break;
 		case OPT_DUMP_REGS:
@@ -287,15 +573,29 @@ int cli_parse(int argc, char **argv, struct options *opts)
 		case OPT_CPU: {
 			const char *why;
 
-			if (cpuid_policy_parse(optarg, &opts->cpu, &why) < 0)
-				return usage_error2("invalid --cpu '%s': %s", optarg, why);
+			if (cpuid_policy_parse(optarg, &opts->cpu, &why) < 0) {
+				err_print("invalid %s '%s': %s", name, optarg, why);
+				err_print("Try 'kvm-vmm --help' for more information.");
+				return STATUS_USAGE;
+			}
 			break;
 		}
 		case OPT_DEVICE:
 			if (strcmp(optarg, "pc-testdev") != 0)
-				return usage_error("unknown --device '%s': kvm-vmm has pc-testdev",
-						   optarg);
+				return usage_error2("unknown %s '%s': kvm-vmm has pc-testdev",
+						    name, optarg);
 			opts->pc_testdev = true;
+			break;
+		case OPT_SERIAL:
+			/* COM1 is always on stdio, as QEMU's -serial stdio. */
+			if (strcmp(optarg, "stdio") != 0) {
+				err_print("%s '%s': kvm-vmm's one serial port, COM1, is on standard input and output: give %s stdio or leave it out",
+					  name, optarg, name);
+				err_print("Try 'kvm-vmm --help' for more information.");
+				return STATUS_USAGE;
+			}
+			break;
+		case OPT_NOGRAPHIC: /* no display to turn off */
 			break;
 		case 'k':
 			opts->kernel = optarg;
@@ -305,8 +605,8 @@ int cli_parse(int argc, char **argv, struct options *opts)
 			break;
 		case 'c':
 			if (parse_count(optarg, MAX_VCPUS, &opts->smp))
-				return usage_error("invalid --smp '%s': need a number of vCPUs from 1 to " STR(MAX_VCPUS),
-						   optarg);
+				return usage_error2("invalid %s '%s': need a number of vCPUs from 1 to " STR(MAX_VCPUS),
+						    name, optarg);
 			break;
 		case OPT_COALESCED_IO:
 			opts->coalesced_io = true;
@@ -316,21 +616,19 @@ int cli_parse(int argc, char **argv, struct options *opts)
 			break;
 		case OPT_TIMEOUT:
 			if (cli_parse_seconds(optarg, &opts->timeout_ms))
-				return usage_error("invalid --timeout '%s': need a positive number of seconds",
-						   optarg);
+				return usage_error2("invalid %s '%s': need a positive number of seconds",
+						    name, optarg);
 			break;
 		case 'm':
-			if (cli_parse_size(optarg, &opts->mem_size) ||
+			if (cli_parse_mem(optarg, &opts->mem_size) ||
 			    opts->mem_size < MIN_MEM_SIZE || opts->mem_size > MAX_MEM_SIZE ||
 			    opts->mem_size % 4096)
-				return usage_error("invalid --mem '%s': need a multiple of 4K from 64K to 64G",
-						   optarg);
+				return usage_error2("invalid %s '%s': need a multiple of 4K from 64K to 64G: a number of MiB, or with a suffix K, M, G, or B for bytes",
+						    name, optarg);
 			opts->mem_given = true;
 			break;
-		case ':':
-			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+			return usage_error("unknown option '%s'", current_word(argv, argc, before));
 		}
 	}
 	if (opts->help || opts->version)
@@ -350,7 +648,7 @@ int cli_parse(int argc, char **argv, struct options *opts)
 	if (opts->nimages == 0)
 		return usage_error("%s", "no guest image given");
 	if (opts->nimages > 1 && (opts->initrd || opts->smp > 1))
-		return usage_error("%s", "--initrd and --smp apply to one Linux kernel, not to several guests");
+		return usage_error("%s", "--initrd and --smp apply to one Linux or multiboot kernel, not to several guests");
 	if (opts->nimages > MAX_GUESTS) {
 		err_print("%d guests given; at most %d can run at once",
 			  opts->nimages, MAX_GUESTS);

@@ -29,9 +29,11 @@ struct options {
 	bool load_given, entry_given;
 	uint64_t load_addr;  /* --load: where a flat image goes */
 	uint64_t entry_addr; /* --entry: where it starts */
-	const char *stats_json;
+	const char *stats_json; /* --stats-json: a file, or "-" for stdout */
 	const char *cmdline; /* --append: the kernel command line */
-	char *kernel;	     /* --kernel: the one image, a Linux bzImage */
+	char *kernel;	     /* --kernel: the one image, a bzImage or a
+			      * multiboot kernel (or flat, with --paging or
+			      * --long-mode): its header decides */
 	const char *initrd;  /* --initrd: Linux's initramfs, or a multiboot
 			      * kernel's modules, "FILE args,FILE args" */
 	bool pc_testdev;     /* --device pc-testdev: QEMU's test device */
@@ -47,10 +49,17 @@ struct options {
 	int nimages;
 };
 
-/* 0 on success, otherwise an exit status after printing one error line. */
+/* 0 on success, otherwise an exit status after printing one error line
+ * (and, for a usage error, the "Try 'kvm-vmm --help'" line). QEMU's
+ * single-dash words (-kernel, -initrd, -append, -smp, -cpu, -device,
+ * -serial, -nographic) are rewritten in argv to their "--" options first;
+ * getopt then permutes argv as usual. */
 int cli_parse(int argc, char **argv, struct options *opts);
 /* "64K", "1M", "2G" or bytes; 0 on success. */
 int cli_parse_size(const char *text, uint64_t *bytes);
+/* --mem's size, as QEMU's -m and kvmtool's: a bare number is MiB ("512");
+ * K, M, G as cli_parse_size; a B suffix bytes ("65536B"); 0 on success. */
+int cli_parse_mem(const char *text, uint64_t *bytes);
 /* Seconds, decimals allowed ("2", "0.5"); 0 on success. */
 int cli_parse_seconds(const char *text, uint64_t *ms);
 void cli_print_help(void);

@@ -1,11 +1,190 @@
+/* The guest's console on the host: output written as it comes (one guest),
+ * in whole lines (several guests, or --tag), with optional timestamps; input
+ * from stdin with QEMU's Ctrl-A escapes when stdin is a terminal. The pure
+ * parts (escape state machine, line assembler, prefixes) come first; the
+ * parts that touch file descriptors and threads use them. */
 #include "console.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* --- the escape state machine --- */
+
+const char console_help_text[] =
+	"kvm-vmm console escapes (QEMU's -serial mon:stdio keys):\n"
+	"  Ctrl-A X       quit: stop every guest (status 0)\n"
+	"  Ctrl-A H       this help (also Ctrl-A ?)\n"
+	"  Ctrl-A S       statistics so far, as --stats prints them; the guests go on\n"
+	"  Ctrl-A T       timestamps on output lines on/off ([HH:MM:SS.mmm] since on)\n"
+	"  Ctrl-A Ctrl-A  send one Ctrl-A to the guest\n";
+
+static enum console_action escape_key(struct console_escapes *e, uint8_t b)
+{
+	switch (b) {
+	case 'x': case 'X':
+		return CONSOLE_ACT_QUIT;
+	case 'h': case 'H': case '?':
+		return CONSOLE_ACT_HELP;
+	case 's': case 'S':
+		return CONSOLE_ACT_STATS;
+	case 't': case 'T':
+		return CONSOLE_ACT_TIMESTAMPS;
+	default:
+		e->key = b;
+		return CONSOLE_ACT_UNKNOWN;
+	}
+}
+
+enum console_action console_escape_feed(struct console_escapes *e, uint8_t b,
+					bool *keep)
+{
+	*keep = false;
+	if (!e->pending) {
+		if (b == CONSOLE_ESCAPE_CHAR)
+			e->pending = true;
+		else
+			*keep = true;
+		return CONSOLE_ACT_NONE;
+	}
+	e->pending = false;
+	if (b == CONSOLE_ESCAPE_CHAR) {
+		*keep = true; /* Ctrl-A Ctrl-A: one literal Ctrl-A */
+		return CONSOLE_ACT_NONE;
+	}
+	return escape_key(e, b);
+}
+
+size_t console_escape_filter(struct console_escapes *e, uint8_t *buf,
+			     size_t len, console_act_fn *act, void *opaque)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		bool keep;
+		enum console_action a = console_escape_feed(e, buf[i], &keep);
+
+		if (keep)
+			buf[kept++] = buf[i];
+		if (a != CONSOLE_ACT_NONE && act)
+			act(opaque, a, e);
+		if (a == CONSOLE_ACT_QUIT)
+			break;
+	}
+	return kept;
+}
+
+/* --- timestamps --- */
+
+/* 0: off. Written by whichever thread sees Ctrl-A T, read by every
+ * guest's output: an atomic word, no lock. */
+static uint64_t timestamps_since;
+
+size_t console_format_timestamp(char *dst, size_t size, uint64_t elapsed_ns)
+{
+	uint64_t ms = elapsed_ns / 1000000u, secs = ms / 1000;
+	int n = snprintf(dst, size, "[%02u:%02u:%02u.%03u] ", (unsigned)(secs / 3600),
+			 (unsigned)(secs / 60 % 60), (unsigned)(secs % 60),
+			 (unsigned)(ms % 1000));
+
+	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
+bool console_timestamps_toggle(uint64_t now_ns)
+{
+	uint64_t on = now_ns ? now_ns : 1;
+	uint64_t was = __atomic_load_n(&timestamps_since, __ATOMIC_SEQ_CST);
+
+	__atomic_store_n(&timestamps_since, was ? 0 : on, __ATOMIC_SEQ_CST);
+	return !was;
+}
+
+uint64_t console_timestamps_since(void)
+{
+	return __atomic_load_n(&timestamps_since, __ATOMIC_RELAXED);
+}
+
+/* The prefix for a line starting now: "" when timestamps are off. */
+static void current_stamp(char stamp[32])
+{
+	uint64_t since = console_timestamps_since();
+
+	stamp[0] = '\0';
+	if (since) {
+		uint64_t now = mono_ns();
+
+		console_format_timestamp(stamp, 32, now > since ? now - since : 0);
+	}
+}
+
+/* --- the line assembler --- */
+
+size_t console_line_add(struct console_line *l, const char *p, size_t n,
+			uint64_t now_ns, bool *complete)
+{
+	size_t room = sizeof(l->text) - l->len, take = 0;
+
+	*complete = false;
+	if (l->len == 0 && n > 0)
+		l->started_ns = now_ns;
+	while (take < n && take < room) {
+		char c = p[take++];
+
+		l->text[l->len++] = c;
+		if (c == '\n')
+			break;
+	}
+	*complete = l->len == sizeof(l->text) || (take > 0 && p[take - 1] == '\n');
+	return take;
+}
+
+bool console_line_stale(const struct console_line *l, uint64_t now_ns,
+			uint64_t delay_ns)
+{
+	return l->len > 0 && now_ns - l->started_ns >= delay_ns;
+}
+
+size_t console_format_line(char *dst, const char *stamp, const char *tag,
+			   const char *text, size_t len, bool newline)
+{
+	size_t n = strlen(stamp);
+
+	if (n > 64)
+		n = 64;
+	memcpy(dst, stamp, n);
+	if (tag) {
+		size_t tag_len = strlen(tag);
+
+		if (tag_len > 180)
+			tag_len = 180;
+		dst[n++] = '[';
+		memcpy(dst + n, tag, tag_len);
+		n += tag_len;
+		dst[n++] = ']';
+		dst[n++] = ' ';
+	}
+	if (len > sizeof(((struct console_line *)0)->text))
+		len = sizeof(((struct console_line *)0)->text);
+	memcpy(dst + n, text, len);
+	n += len;
+	if (newline && (len == 0 || text[len - 1] != '\n'))
+		dst[n++] = '\n';
+	return n;
+}
+
+/* --- output --- */
 
 static void write_all(int fd, const void *buf, size_t len)
 {
@@ -30,53 +209,136 @@ void console_out_init(struct console_out *out, int fd, const char *tag,
 	out->fd = fd;
 	out->tag = tag;
 	out->lock = lock;
+	pthread_mutex_init(&out->line_lock, NULL);
 }
 
-static void emit_tagged_line(struct console_out *out)
+void console_out_set_lines(struct console_out *out)
 {
-	char buf[sizeof(out->line) + 256];
-	size_t tag_len = strlen(out->tag);
-	size_t n = 0;
+	out->lines = true;
+}
 
-	if (tag_len > 200)
-		tag_len = 200;
-	buf[n++] = '[';
-	memcpy(buf + n, out->tag, tag_len);
-	n += tag_len;
-	buf[n++] = ']';
-	buf[n++] = ' ';
-	memcpy(buf + n, out->line, out->line_len);
-	n += out->line_len;
-	if (n == 0 || buf[n - 1] != '\n')
-		buf[n++] = '\n';
+/* Writes the assembled line as one write(), under the lock shared with the
+ * other guests; a tagged line always ends in '\n'. Called with line_lock. */
+static void emit_line(struct console_out *out)
+{
+	char buf[CONSOLE_LINE_MAX];
+	char stamp[32] = "";
+	size_t n;
+
+	if (!out->mid_line)
+		current_stamp(stamp);
+	n = console_format_line(buf, stamp, out->tag, out->line.text,
+				out->line.len, out->tag != NULL);
 	if (out->lock)
 		pthread_mutex_lock(out->lock);
 	write_all(out->fd, buf, n);
 	if (out->lock)
 		pthread_mutex_unlock(out->lock);
-	out->line_len = 0;
+	out->mid_line = buf[n - 1] != '\n';
+	out->line.len = 0;
+}
+
+/* One guest, no tag: each byte goes out as it comes; with timestamps on,
+ * each line that starts gets its prefix (in the same write). */
+static void write_through(struct console_out *out, const char *p, size_t len)
+{
+	char buf[CONSOLE_LINE_MAX];
+
+	if (!console_timestamps_since()) {
+		write_all(out->fd, p, len);
+		out->mid_line = p[len - 1] != '\n';
+		return;
+	}
+	while (len > 0) {
+		const char *nl = memchr(p, '\n', len);
+		size_t take = nl ? (size_t)(nl - p) + 1 : len, n = 0;
+
+		if (take > sizeof(out->line.text))
+			take = sizeof(out->line.text);
+		if (!out->mid_line) {
+			current_stamp(buf);
+			n = strlen(buf);
+		}
+		memcpy(buf + n, p, take);
+		write_all(out->fd, buf, n + take);
+		out->mid_line = p[take - 1] != '\n';
+		p += take;
+		len -= take;
+	}
 }
 
 void console_out_write(struct console_out *out, const void *buf, size_t len)
 {
 	const char *p = buf;
+	uint64_t now;
 
 	out->bytes += len;
-	if (!out->tag) {
-		write_all(out->fd, buf, len);
+	if (len == 0)
+		return;
+	if (!out->tag && !out->lines) {
+		write_through(out, p, len);
 		return;
 	}
-	for (size_t i = 0; i < len; i++) {
-		out->line[out->line_len++] = p[i];
-		if (p[i] == '\n' || out->line_len == sizeof(out->line))
-			emit_tagged_line(out);
+	now = out->lines ? mono_ns() : 0;
+	pthread_mutex_lock(&out->line_lock);
+	while (len > 0) {
+		bool complete;
+		size_t n = console_line_add(&out->line, p, len, now, &complete);
+
+		p += n;
+		len -= n;
+		if (complete)
+			emit_line(out);
 	}
+	pthread_mutex_unlock(&out->line_lock);
 }
 
 void console_out_flush(struct console_out *out)
 {
-	if (out->tag && out->line_len > 0)
-		emit_tagged_line(out);
+	pthread_mutex_lock(&out->line_lock);
+	if (out->line.len > 0)
+		emit_line(out);
+	pthread_mutex_unlock(&out->line_lock);
+}
+
+void console_out_flush_stale(struct console_out *out, uint64_t now_ns)
+{
+	if (!out->lines)
+		return;
+	pthread_mutex_lock(&out->line_lock);
+	if (console_line_stale(&out->line, now_ns, CONSOLE_LINE_DELAY_NS))
+		emit_line(out);
+	pthread_mutex_unlock(&out->line_lock);
+}
+
+uint64_t console_out_partial_since(struct console_out *out)
+{
+	uint64_t since = 0;
+
+	if (!out->lines)
+		return 0;
+	pthread_mutex_lock(&out->line_lock);
+	if (out->line.len > 0)
+		since = out->line.started_ns ? out->line.started_ns : 1;
+	pthread_mutex_unlock(&out->line_lock);
+	return since;
+}
+
+void console_out_flush_partial(struct console_out *out, uint64_t since)
+{
+	pthread_mutex_lock(&out->line_lock);
+	if (out->line.len > 0 && (out->line.started_ns ? out->line.started_ns : 1) == since)
+		emit_line(out);
+	pthread_mutex_unlock(&out->line_lock);
+}
+
+/* --- input --- */
+
+static bool stats_requested;
+
+bool console_take_stats_request(void)
+{
+	return __atomic_exchange_n(&stats_requested, false, __ATOMIC_SEQ_CST);
 }
 
 void console_in_init(struct console_in *in, int fd, const volatile bool *cancel)
@@ -92,6 +354,7 @@ void console_in_init(struct console_in *in, int fd, const volatile bool *cancel)
 	in->fd = fd;
 	in->eof = fd < 0;
 	in->cancel = cancel;
+	in->msg_fd = -1;
 }
 
 bool console_in_closed(struct console_in *in)
@@ -142,32 +405,95 @@ bool console_in_eof(struct console_in *in)
 	return eof;
 }
 
-/* Applies the terminal escapes to freshly read bytes, in place. */
-static size_t filter_escapes(struct console_in *in, uint8_t *buf, size_t len)
+/* An escape's message: one write, so it never splits (the terminal keeps
+ * output processing in raw mode, so "\n" still returns the carriage). */
+static void console_msg(const struct console_in *in, const char *text)
 {
-	size_t kept = 0;
+	if (in->msg_fd >= 0)
+		write_all(in->msg_fd, text, strlen(text));
+}
 
-	for (size_t i = 0; i < len; i++) {
-		uint8_t b = buf[i];
+static void unknown_escape(const struct console_in *in, uint8_t key)
+{
+	char msg[96], name[16];
 
-		if (in->escape_pending) {
-			in->escape_pending = false;
-			if (b == 'x' || b == 'X') {
-				in->quit_requested = true;
-				in->eof = true;
-				kill(getpid(), SIGUSR2); /* wakes the main thread */
-				break;
-			}
-			if (b == 0x01)
-				buf[kept++] = b;
-			continue;
-		}
-		if (b == 0x01)
-			in->escape_pending = true;
-		else
-			buf[kept++] = b;
+	if (key >= 0x20 && key < 0x7f)
+		snprintf(name, sizeof(name), "%c", key);
+	else if (key < 0x20)
+		snprintf(name, sizeof(name), "Ctrl-%c", key + '@');
+	else
+		snprintf(name, sizeof(name), "0x%02x", key);
+	snprintf(msg, sizeof(msg),
+		 "kvm-vmm: Ctrl-A %s is no escape, dropped (Ctrl-A H for help)\n", name);
+	console_msg(in, msg);
+}
+
+/* What an escape does; runs in the thread that read it, with in->lock
+ * held. Quit and statistics wake the main thread, which acts on them. */
+static void in_act(void *opaque, enum console_action a, const struct console_escapes *e)
+{
+	struct console_in *in = opaque;
+
+	switch (a) {
+	case CONSOLE_ACT_QUIT:
+		in->quit_requested = true;
+		in->eof = true;
+		kill(getpid(), SIGUSR2);
+		break;
+	case CONSOLE_ACT_STATS:
+		__atomic_store_n(&stats_requested, true, __ATOMIC_SEQ_CST);
+		kill(getpid(), SIGUSR2);
+		break;
+	case CONSOLE_ACT_HELP:
+		console_msg(in, console_help_text);
+		break;
+	case CONSOLE_ACT_TIMESTAMPS:
+		console_msg(in, console_timestamps_toggle(mono_ns())
+					? "kvm-vmm: console timestamps on\n"
+					: "kvm-vmm: console timestamps off\n");
+		break;
+	case CONSOLE_ACT_UNKNOWN:
+		unknown_escape(in, e->key);
+		break;
+	case CONSOLE_ACT_NONE:
+		break;
 	}
-	return kept;
+}
+
+/* Moves the bytes not yet taken to the front; the room behind them. */
+static size_t make_room(struct console_in *in)
+{
+	if (in->pos == in->len) {
+		in->pos = in->len = 0;
+	} else if (in->pos > 0) {
+		memmove(in->buf, in->buf + in->pos, in->len - in->pos);
+		in->len -= in->pos;
+		in->pos = 0;
+	}
+	return sizeof(in->buf) - in->len;
+}
+
+/* One read into the room behind the bytes not yet taken, through the
+ * escapes at a terminal. False when nothing for the guest came. */
+static bool read_more(struct console_in *in)
+{
+	size_t room = make_room(in);
+	ssize_t n;
+
+	if (room == 0)
+		return false;
+	n = read(in->fd, in->buf + in->len, room);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return false;
+	if (n <= 0) {
+		in->eof = true;
+		return false;
+	}
+	if (in->escapes)
+		n = (ssize_t)console_escape_filter(&in->esc, in->buf + in->len,
+						   (size_t)n, in_act, in);
+	in->len += (size_t)n;
+	return n > 0;
 }
 
 /* Waits at most timeout_ms for input; -1 waits in slices so cancel is seen. */
@@ -179,20 +505,9 @@ static void refill(struct console_in *in, int timeout_ms)
 		int ready = poll(&pfd, 1, slice);
 
 		if (ready > 0) {
-			ssize_t n = read(in->fd, in->buf, sizeof(in->buf));
-
-			if (n < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (n <= 0) {
-				in->eof = true;
+			if (read_more(in) || in->eof || in->len - in->pos == sizeof(in->buf))
 				return;
-			}
-			in->pos = 0;
-			in->len = in->escapes ? filter_escapes(in, in->buf, (size_t)n)
-					      : (size_t)n;
-			if (in->len == 0 && !in->eof)
-				continue; /* only escape bytes arrived */
-			return;
+			continue; /* only escape bytes arrived, or EINTR */
 		}
 		if (ready < 0 && errno != EINTR) {
 			in->eof = true;
@@ -237,4 +552,30 @@ int console_in_getc(struct console_in *in, uint8_t *byte, int timeout_ms)
 	}
 	pthread_mutex_unlock(&in->lock);
 	return ret;
+}
+
+bool console_in_pump(struct console_in *in, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = in->fd, .events = POLLIN };
+	bool full, got;
+
+	pthread_mutex_lock(&in->lock);
+	full = in->len - in->pos == sizeof(in->buf);
+	pthread_mutex_unlock(&in->lock);
+	if (full) {
+		/* 4 KiB typed ahead of the guest: escapes wait too, as in QEMU. */
+		console_in_wait_taken(in, timeout_ms);
+		return false;
+	}
+	/* Polled without the lock: the vCPU must not wait for this sleep. */
+	if (poll(&pfd, 1, timeout_ms) <= 0)
+		return false;
+	pthread_mutex_lock(&in->lock);
+	size_t before = in->len - in->pos;
+
+	if (!in->eof)
+		refill(in, 0); /* the vCPU may have read it meanwhile */
+	got = in->len - in->pos > before;
+	pthread_mutex_unlock(&in->lock);
+	return got;
 }

@@ -7,6 +7,8 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "boot/boot.h"
 #include "boot/image.h"
@@ -66,17 +68,20 @@ struct guest {
 	struct run_stats stats;
 
 	pthread_t thread;
-	pthread_t input_thread; /* interrupt-driven guests with input only */
+	pthread_t input_thread; /* interrupt-driven guests, or at a terminal */
 	bool input_started;
 	bool started;
 	/* Guards the vCPUs' stop requests and kicks against their threads
 	 * ending and their teardown; main initialises it before the thread. */
 	pthread_mutex_t cpu_lock;
 	pthread_t bsp_thread;
+	pid_t bsp_tid;	   /* for /proc: is vCPU 0 asleep (main's tick) */
+	uint64_t tick_line_since, tick_line_cpu_ns; /* main's tick only */
 	bool bsp_running;  /* vCPU 0 may be in KVM_RUN: kick bsp_thread */
 	bool stopping;	   /* a vCPU ended; the others were told to stop */
 	bool vcpus_closed; /* torn down: nothing to cancel any more */
 	volatile bool vcpu_done; /* the run loop ended; the input thread stops */
+	bool out_ready;		 /* out is set up: main's tick may flush it */
 	volatile bool finished;  /* the thread has cleaned up */
 	int status;
 };
@@ -87,6 +92,12 @@ void *guest_thread(void *arg);
 /* Ask a running guest, every vCPU of it, to stop with status; safe from
  * another thread. */
 void guest_cancel(struct guest *g, int status);
+/* The console's periodic work, from main's wait loop: writes out each
+ * line-buffered guest's unended line once it has waited, and prints the
+ * statistics Ctrl-A S asked for. */
+void guest_console_tick(struct guest *guests, int n);
+/* How often that must run, in ns; 0: only when main wakes anyway. */
+long guest_console_tick_ns(const struct guest *guests, int n);
 /* Makes the vCPU kick signal (SIGUSR1) interrupt KVM_RUN. */
 int guest_install_kick_handler(void);
 

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "err.h"
 #include "guest.h"
+#include "kvm_dev.h"
 #include "qemu_cli.h"
 #include "stats.h"
 #include "status.h"
@@ -39,17 +40,13 @@ static void name_guests(struct guest *guests, int n)
 	}
 }
 
+/* kvm_dev_open says why /dev/kvm did not open, and what to do. */
 static int open_kvm(void)
 {
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	int fd = kvm_dev_open(KVM_DEV_PATH);
 
-	if (fd < 0) {
-		if (errno == ENOENT)
-			err_print("/dev/kvm: not present; this host has no KVM (load kvm-intel or kvm-amd, or enable virtualization)");
-		else
-			err_print("/dev/kvm:");
+	if (fd < 0)
 		return -1;
-	}
 	if (kvm_check_host(fd) < 0) {
 		close(fd);
 		return -1;
@@ -114,9 +111,15 @@ static int wait_for_guests(struct guest *guests, int n, uint64_t timeout_ms,
 			ts.tv_sec = (time_t)(left / 1000000000u);
 			ts.tv_nsec = (long)(left % 1000000000u);
 		}
+		long tick = guest_console_tick_ns(guests, n);
+
+		/* Often enough to write out a guest's unended line in time. */
+		if (tick && (ts.tv_sec > 0 || ts.tv_nsec > tick))
+			ts = (struct timespec){ 0, tick };
 		int sig = sigtimedwait(wake, NULL, &ts);
 
-		if (sig == SIGINT || sig == SIGTERM) {
+		guest_console_tick(guests, n);
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
 			stop_signal = sig;
 			stop_all(guests, n, STATUS_SIGNAL_BASE + sig);
 		} else if (stopping || stop_signal) {
@@ -132,8 +135,9 @@ static int wait_for_guests(struct guest *guests, int n, uint64_t timeout_ms,
 	}
 }
 
-/* 0, or -1 when the JSON file could not be written. */
-static int report(const struct options *opts, struct guest *guests, int n,
+/* 0, or -1 when the JSON file could not be written. json: --stats-json's
+ * file, opened before the run (stats_json_open), closed here. */
+static int report(const struct options *opts, FILE *json, struct guest *guests, int n,
 		  uint64_t wall_ns)
 {
 	struct stats_entry entries[MAX_GUESTS];
@@ -148,8 +152,8 @@ static int report(const struct options *opts, struct guest *guests, int n,
 		};
 	if (opts->stats)
 		stats_print_text(stderr, entries, n, wall_ns);
-	if (opts->stats_json)
-		return stats_write_json(opts->stats_json, entries, n, wall_ns);
+	if (json)
+		return stats_json_finish(json, opts->stats_json, entries, n, wall_ns);
 	return 0;
 }
 
@@ -164,6 +168,18 @@ static int run(const struct options *o, uint64_t t_start, bool *guest_chose)
 
 	if (!guests)
 		return throw_err(STATUS_HOST_ERROR, "out of memory");
+	/* The statistics file is created before anything runs: a path that
+	 * cannot be written is a usage error, not a run's report lost. */
+	FILE *json = NULL;
+	bool json_created = false;
+
+	if (opts.stats_json) {
+		json = stats_json_open(opts.stats_json, &json_created);
+		if (!json) {
+			free(guests);
+			return STATUS_USAGE;
+		}
+	}
 	/* Every image is checked before any guest starts: bad input never
 	 * leaves half a run behind. */
 	for (int i = 0; i < opts.nimages; i++) {
@@ -176,11 +192,12 @@ static int run(const struct options *o, uint64_t t_start, bool *guest_chose)
 
 	sigset_t blocked;
 
-	/* Only the main thread takes SIGINT/SIGTERM (and the guests' "done"
-	 * SIGUSR2), synchronously; vCPU threads unblock only SIGUSR1. */
+	/* Only the main thread takes SIGINT/SIGTERM/SIGHUP (and the guests'
+	 * "done" SIGUSR2), synchronously; vCPU threads unblock only SIGUSR1. */
 	sigemptyset(&blocked);
 	sigaddset(&blocked, SIGINT);
 	sigaddset(&blocked, SIGTERM);
+	sigaddset(&blocked, SIGHUP);
 	sigaddset(&blocked, SIGUSR1);
 	sigaddset(&blocked, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &blocked, NULL);
@@ -191,9 +208,9 @@ static int run(const struct options *o, uint64_t t_start, bool *guest_chose)
 		goto out;
 	}
 
-	/* A kernel with interrupts owns the terminal, as in QEMU -nographic. */
-	bool raw_terminal = (guests[0].plan.proto->devices & BOOT_DEV_IRQCHIP) &&
-			    term_enter_raw(STDIN_FILENO);
+	/* At a terminal every guest owns it, as in QEMU -nographic: a raw
+	 * serial line with the Ctrl-A escapes; anything else is left as is. */
+	bool raw_terminal = term_enter_raw(STDIN_FILENO);
 
 	uint64_t t_kvm = now_ns();
 	int kvm_fd = open_kvm();
@@ -235,14 +252,16 @@ static int run(const struct options *o, uint64_t t_start, bool *guest_chose)
 		}
 	}
 	close(kvm_fd);
-	if (report(&opts, guests, opts.nimages, now_ns() - t_start) < 0 &&
+	if (report(&opts, json, guests, opts.nimages, now_ns() - t_start) < 0 &&
 	    status < STATUS_HOST_ERROR)
 		status = STATUS_HOST_ERROR;
+	json = NULL; /* closed by report() */
 	if (stop_signal) {
 		status = STATUS_SIGNAL_BASE + stop_signal;
 		*guest_chose = false;
 	}
 out:
+	stats_json_abandon(json, opts.stats_json, json_created);
 	term_restore();
 	for (int i = 0; i < opts.nimages; i++) {
 		image_free(&guests[i].image);

@@ -41,9 +41,37 @@ struct stats_entry {
 	const struct run_stats *stats;
 };
 
+/* What a port is on kvm-vmm's machines, "COM1 THR/RBR", "hypercall",
+ * "isa-debug-exit", ...; NULL for a port it does not know. */
+const char *stats_port_name(uint16_t port);
+
 void stats_print_text(FILE *f, const struct stats_entry *entries, int n,
 		      uint64_t wall_ns);
-int stats_write_json(const char *path, const struct stats_entry *entries,
-		     int n, uint64_t wall_ns);
+
+/* The JSON report's layout version, its "format" field. 2: ports as hex
+ * strings ("0x3f8") with their names; 1 (unversioned): ports as numbers. */
+#define STATS_JSON_FORMAT 2
+
+/* The JSON report on f (not closed):
+ *   {"format": 2, "guests": [{"name": ..., "outcome": ..., <counts>}, ...],
+ *    "total": {<counts>}, "wall_ns": N}
+ * <counts>: "exits" (to user space), "exits_by_reason" {"IO": N, ...},
+ * "io_ports" [{"port": "0x3f8", "name": "COM1 THR/RBR" or null, "in": N,
+ * "out": N}, ...], "other_port_exits", "coalesced_writes", "setup_ns",
+ * "run_ns", "teardown_ns". Strings are escaped and valid UTF-8 whatever
+ * the names hold (a byte that is not UTF-8 becomes U+FFFD). */
+void stats_json_print(FILE *f, const struct stats_entry *entries, int n,
+		      uint64_t wall_ns);
+/* Opens --stats-json's file before anything runs: "-" is stdout. NULL
+ * after one line naming the file and why; *created tells whether the
+ * file did not exist before (stats_json_abandon removes it then). */
+FILE *stats_json_open(const char *path, bool *created);
+/* Writes the report to f and closes it (stdout: flushes it); 0, or -1
+ * after one line naming the file. */
+int stats_json_finish(FILE *f, const char *path, const struct stats_entry *entries,
+		      int n, uint64_t wall_ns);
+/* The run ended before there was a report: closes f, and removes the
+ * file if stats_json_open created it. */
+void stats_json_abandon(FILE *f, const char *path, bool created);
 
 #endif

@@ -17,6 +17,7 @@ const struct status_row status_table[] = {
 	{ STATUS_BAD_HYPERCALL, STATUS_BAD_HYPERCALL, "bad hypercall" },
 	{ STATUS_HOST_ERROR, STATUS_HOST_ERROR,
 	  "host error: out of memory or threads, an output file not written" },
+	{ STATUS_SIGNAL_BASE + 1, STATUS_SIGNAL_BASE + 1, "stopped by SIGHUP (the terminal went away)" },
 	{ STATUS_SIGNAL_BASE + 2, STATUS_SIGNAL_BASE + 2, "stopped by SIGINT" },
 	{ STATUS_SIGNAL_BASE + 15, STATUS_SIGNAL_BASE + 15, "stopped by SIGTERM" },
 };

@@ -10,12 +10,14 @@
 #            emulator: proper multiboot kernels, and the same output there
 #   linux    Debian's kernel booted to a busybox init in the nested lane,
 #            with 1 and 2 vCPUs (tests/linux/)
+#   install  make install/uninstall into a scratch DESTDIR: the installed
+#            kvm-vmm, its --help paths, the man page (tests/e2e/install.sh)
 #   asan-nested  on a machine without /dev/kvm only: the ASan build's
 #            suites and the console suite on the nested lane's KVM
 # Set LANES to run fewer, e.g. LANES="unit host".
 set -u
 cd "$(dirname "$0")/.."
-default_lanes="unit build host asan nested qemu linux"
+default_lanes="unit build install host asan nested qemu linux"
 # A machine whose own /dev/kvm is missing (kvm-pvm declines to bind inside
 # a kvm-pvm guest, for one) still runs every suite that needs KVM, on the
 # nested lane's real SVM KVM: the host lane's e2e suites are the nested
@@ -24,7 +26,8 @@ default_lanes="unit build host asan nested qemu linux"
 # (LANES=host) still fails loudly without /dev/kvm.
 if [ -z "${LANES:-}" ] && [ ! -c /dev/kvm ]; then
 	echo "=== this machine has no /dev/kvm: the host lane's suites run in the nested lane only, and the asan lane runs there as asan-nested (with the console suite) ==="
-	default_lanes="unit build nested asan-nested qemu linux"
+	default_lanes="unit build install nested asan-nested qemu linux"
+	export INSTALL_NESTED=1 # the installed tree runs its guests in the lane
 fi
 LANES=${LANES:-$default_lanes}
 MAKE=${MAKE:-make}
@@ -47,9 +50,9 @@ count() {
 # suites LANE: how many summary lines the lane prints when it runs to the end.
 suites() {
 	case $1 in
-	host) echo 5 ;;
-	asan | nested) echo 4 ;;
-	asan-nested) echo 5 ;;
+	host) echo 6 ;;
+	asan | nested) echo 5 ;;
+	asan-nested) echo 6 ;;
 	qemu) echo 2 ;;
 	*) echo 1 ;;
 	esac
@@ -78,6 +81,7 @@ for lane in $LANES; do
 	asan) run_lane asan $MAKE -s test-asan ;;
 	nested) run_lane nested $MAKE -s test-nested ;;
 	asan-nested) run_lane asan-nested $MAKE -s test-nested-asan ;;
+	install) run_lane install $MAKE -s test-install ;;
 	qemu) run_lane qemu $MAKE -s test-qemu ;;
 	linux) run_lane linux $MAKE -s test-linux ;;
 	*) echo "unknown lane $lane"; failed=$((failed + 1)); continue ;;

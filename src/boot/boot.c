@@ -25,9 +25,11 @@ static bool by_long_mode_option(const struct image *img, const struct options *o
 	return o->long_mode;
 }
 
+/* By its header alone: --kernel names the image, the header its kind. */
 static bool is_linux(const struct image *img, const struct options *o)
 {
-	return o->kernel || bzimage_detect(img->data, img->size);
+	(void)o;
+	return bzimage_detect(img->data, img->size);
 }
 
 static bool is_multiboot(const struct image *img, const struct options *o)
@@ -44,33 +46,6 @@ static bool always(const struct image *img, const struct options *o)
 }
 
 /* --- the rows' own checks that need more than one file ---------------- */
-
-static int no_linux_options(const struct image *img, const struct options *o)
-{
-	if (o->initrd || o->smp > 1)
-		return throw_err(STATUS_BAD_INPUT,
-				 "%s: not a Linux bzImage, and --initrd and --smp are for Linux",
-				 img->path);
-	return 0;
-}
-
-static int check_realmode(const struct image *img, const struct options *o,
-			  struct boot_plan *p)
-{
-	return no_linux_options(img, o) ?: realmode_check(img, o, p);
-}
-
-static int check_paging32(const struct image *img, const struct options *o,
-			  struct boot_plan *p)
-{
-	return no_linux_options(img, o) ?: paging32_check(img, o, p);
-}
-
-static int check_longmode(const struct image *img, const struct options *o,
-			  struct boot_plan *p)
-{
-	return no_linux_options(img, o) ?: longmode_check(img, o, p);
-}
 
 /* The command line as QEMU passes it: the kernel's path, a space, then
  * --append's text (kernels parse the path as argv[0]); --initrd names the
@@ -159,29 +134,33 @@ const struct boot_protocol boot_protocols[] = {
 	{
 		.name = "flat 32-bit protected mode with paging",
 		.selected_by = "--paging",
+		.what = "a flat 32-bit binary (--paging)",
 		.recognise = by_paging_option,
 		.default_mem = FLAT_DEFAULT_MEM,
 		.devices = BOOT_DEV_IRQCHIP | BOOT_DEV_VMM_PORTS | BOOT_DEV_CPUID,
-		.check = check_paging32,
+		.check = paging32_check,
 		.load = paging32_load,
 		.setup_vcpu = paging32_setup_vcpu,
 	},
 	{
 		.name = "flat 64-bit long mode",
 		.selected_by = "--long-mode",
+		.what = "a flat 64-bit binary (--long-mode)",
 		.recognise = by_long_mode_option,
 		.default_mem = FLAT_DEFAULT_MEM,
 		.devices = BOOT_DEV_VMM_PORTS | BOOT_DEV_CPUID | BOOT_DEV_COALESCE,
-		.check = check_longmode,
+		.check = longmode_check,
 		.load = longmode_load,
 		.setup_vcpu = longmode_setup_vcpu,
 	},
 	{
 		.name = "Linux bzImage",
-		.selected_by = "--kernel, or the \"HdrS\" setup header",
+		.selected_by = "the \"HdrS\" setup header",
+		.what = "a Linux bzImage",
 		.recognise = is_linux,
 		.default_mem = BZ_DEFAULT_MEM,
 		.devices = BOOT_DEV_IRQCHIP | BOOT_DEV_PC | BOOT_DEV_CPUID,
+		.options = BOOT_OPT_APPEND | BOOT_OPT_INITRD | BOOT_OPT_SMP,
 		.slow_on_kvm_pvm = "Linux will be very slow here (measured: still unpacking itself after 5 minutes)",
 		.check = check_linux,
 		.load = load_linux,
@@ -190,10 +169,12 @@ const struct boot_protocol boot_protocols[] = {
 	{
 		.name = "multiboot kernel",
 		.selected_by = "a multiboot header in the first 8 KiB",
+		.what = "a multiboot kernel",
 		.recognise = is_multiboot,
 		.default_mem = MB_DEFAULT_MEM,
 		.devices = BOOT_DEV_IRQCHIP | BOOT_DEV_VMM_PORTS | BOOT_DEV_CPUID |
 			   BOOT_DEV_QEMU,
+		.options = BOOT_OPT_APPEND | BOOT_OPT_INITRD | BOOT_OPT_SMP,
 		.check = check_multiboot,
 		.load = load_multiboot,
 		.setup_vcpu = setup_multiboot,
@@ -203,10 +184,11 @@ const struct boot_protocol boot_protocols[] = {
 	{
 		.name = "real-mode flat binary",
 		.selected_by = "any other file",
+		.what = "a real-mode flat binary",
 		.recognise = always,
 		.default_mem = REAL_DEFAULT_MEM,
 		.devices = BOOT_DEV_VMM_PORTS | BOOT_DEV_COALESCE,
-		.check = check_realmode,
+		.check = realmode_check,
 		.load = realmode_load,
 		.setup_vcpu = realmode_setup_vcpu,
 	},
@@ -231,6 +213,39 @@ static uint64_t read_limit(const struct options *o)
 	return most;
 }
 
+static int not_for(const char *option, const char *applies_to, const struct image *img,
+		   const struct boot_protocol *p)
+{
+	return throw_err(STATUS_USAGE, "%s: applies to %s; %s is %s", option, applies_to,
+			 img->path, p->what);
+}
+
+/* Each option given must be one the image's protocol takes: decided here,
+ * once the image is recognised, before its own checks. kvm-vmm-qemu
+ * passes --append and pc-testdev on as QEMU does, whatever the kernel. */
+static int options_apply(const struct image *img, const struct options *o,
+			 const struct boot_protocol *p)
+{
+	static const char kernels[] = "Linux and multiboot kernels";
+
+	/* The real-mode row takes any file, but --kernel names a kernel. */
+	if (o->kernel && p->recognise == always)
+		return throw_err(STATUS_BAD_INPUT,
+				 "%s: not a Linux bzImage or a multiboot kernel, which --kernel boots (a flat kernel needs --paging or --long-mode)",
+				 img->path);
+	if (o->cmdline && !(p->options & BOOT_OPT_APPEND) && !o->qemu_statuses)
+		return not_for("--append", kernels, img, p);
+	if (o->initrd && !(p->options & BOOT_OPT_INITRD))
+		return not_for("--initrd", kernels, img, p);
+	if (o->smp > 1 && !(p->options & BOOT_OPT_SMP))
+		return not_for("--smp", kernels, img, p);
+	if (o->coalesced_io && !(p->devices & BOOT_DEV_COALESCE))
+		return not_for("--coalesced-io", "real-mode and --long-mode binaries", img, p);
+	if (o->pc_testdev && !(p->devices & BOOT_DEV_QEMU) && !o->qemu_statuses)
+		return not_for("--device pc-testdev", "multiboot kernels", img, p);
+	return 0;
+}
+
 int boot_prepare(const char *path, const struct options *o, struct image *img,
 		 struct boot_plan *plan)
 {
@@ -242,6 +257,10 @@ int boot_prepare(const char *path, const struct options *o, struct image *img,
 
 		if (!p->recognise(img, o))
 			continue;
+		int status = options_apply(img, o, p);
+
+		if (status)
+			return status;
 		plan->proto = p;
 		plan->mem_size = boot_mem_size(p, o);
 		plan->nr_vcpus = 1;

@@ -35,6 +35,13 @@ enum boot_devices {
 	BOOT_DEV_QEMU = 1u << 5,
 };
 
+/* The kernel options a protocol takes; any other is a usage error. */
+enum boot_options {
+	BOOT_OPT_APPEND = 1u << 0, /* --append: a command line */
+	BOOT_OPT_INITRD = 1u << 1, /* --initrd: an initramfs or modules */
+	BOOT_OPT_SMP = 1u << 2,	   /* --smp: more than one vCPU */
+};
+
 struct boot_protocol;
 
 #define BOOT_MAX_E820 8
@@ -57,10 +64,12 @@ struct boot_plan {
 struct boot_protocol {
 	const char *name;	  /* for messages and --verbose */
 	const char *selected_by; /* what makes an image take this row */
+	const char *what;	  /* "a real-mode flat binary", for messages */
 	/* True when this row boots img; rows are tried in table order. */
 	bool (*recognise)(const struct image *img, const struct options *o);
 	uint64_t default_mem;
 	unsigned devices; /* enum boot_devices */
+	unsigned options; /* enum boot_options */
 	/* What to say before such a guest runs on kvm-pvm, which emulates
 	 * ring-0 code (../shared/HOST-KVM.md); NULL: nothing. */
 	const char *slow_on_kvm_pvm;
@@ -85,7 +94,10 @@ extern const struct boot_protocol boot_protocols[];
 extern const int boot_protocol_count;
 
 /* Reads the image at path and plans its boot. 0, or a status after one
- * line naming the file or option and the problem. */
+ * line naming the file or option and the problem: STATUS_USAGE for an
+ * option the image's protocol does not take (--append, --initrd, --smp,
+ * --coalesced-io, --device pc-testdev), STATUS_BAD_INPUT for --kernel
+ * given a file that is no kernel. */
 int boot_prepare(const char *path, const struct options *o,
 		 struct image *img, struct boot_plan *plan);
 void boot_plan_free(struct boot_plan *plan);

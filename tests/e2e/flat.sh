@@ -155,8 +155,8 @@ else
 	expect "paging32: GETCHAR at end of input" 33 "$FG/paging32-eof.out"
 	IN=$T/in vmm --paging --entry 0x1000 "$P32"
 	expect "paging32 --entry 0x1000: entered through the low alias" 33 "$FG/paging32-x.out"
-	IN=$T/in vmm --paging --coalesced-io "$P32"
-	expect "paging32 with --coalesced-io" 33 "$FG/paging32-x.out"
+	# --paging's machine has interrupts: KVM cannot queue its UART output.
+	input "paging32 with --coalesced-io: refused" 120 "coalesced-io: applies to real-mode and --long-mode binaries" --paging --coalesced-io "$P32"
 	IN=$T/in vmm --paging --verbose "$P32"
 	events
 	[ "$RC" -eq 33 ] && grep -q '^IO out port 0x500 size 1 value 0x02 hypercall GETCHAR$' "$T/seen" &&

@@ -268,8 +268,89 @@ vmm --help
 vmm --version
 [ "$RC" -eq 0 ] && grep -q '^kvm-vmm (Mini-KVM) ' "$T/out" && ok "--version" || bad "--version" "status $RC"
 vmm --stats "$G/hello.bin"
-[ "$RC" -eq 0 ] && grep -q 'HLT  *1$' "$T/err" && grep -q 'port 0x03f8' "$T/err" && grep -q 'set-up' "$T/err" &&
-	ok "--stats report" || bad "--stats" "status $RC"
+[ "$RC" -eq 0 ] && grep -q 'HLT  *1$' "$T/err" && grep -q 'port 0x03f8 COM1 THR/RBR  ' "$T/err" &&
+	grep -q 'port 0x03fd COM1 LSR  ' "$T/err" && grep -q '^hello.bin: halted, 25 exits to user space$' "$T/err" &&
+	grep -q 'set-up' "$T/err" && ok "--stats report: exits to user space, ports named" || bad "--stats" "status $RC"
+
+# --- QEMU's and kvmtool's spellings; errors that name the option; --stats-json ---
+# -m SIZE: a bare number is MiB, as QEMU's and kvmtool's -m: the multiboot
+# kernel's mem_upper is (512 - 1) * 1024 KiB.
+sed 's/mem_upper 64512/mem_upper 523264/' "$GOLD/mbtest.out" >"$T/mbtest-512.out"
+vmm -m 512 --append "hello world" "$G/test/mbtest.elf"
+unpath "$G/test/mbtest.elf"
+expect "-m 512 is 512 MiB (multiboot mem_upper 523264)" 33 "$T/mbtest-512.out"
+vmm -kernel "$G/test/mbtest.elf" -append "hello world" -m 64 -smp 1 -nographic -serial stdio
+unpath "$G/test/mbtest.elf"
+expect "QEMU's spellings: -kernel -append -m 64 -smp 1 -nographic -serial stdio" 33 "$GOLD/mbtest.out"
+vmm -k "$G/test/mbtest.elf" -p "hello world" -m 64 -c 1
+unpath "$G/test/mbtest.elf"
+expect "kvmtool's spellings: -k -p -m 64 -c 1; --kernel takes a multiboot kernel" 33 "$GOLD/mbtest.out"
+vmm --mem 131072B "$G/hello.bin"
+expect "--mem 131072B is bytes (128 KiB)" 0 "$GOLD/hello.out"
+# --stats-json -: the JSON on stdout after everything the guests wrote.
+vmm --stats-json - "$G/hello.bin"
+n=$(bytes hello)
+head -c "$n" "$T/out" >"$T/first"
+tail -c +$((n + 1)) "$T/out" >"$T/stats.json"
+if [ "$RC" -ne 0 ] || ! cmp -s "$T/first" "$GOLD/hello.out"; then bad "--stats-json -" "status $RC, or stdout does not start with hello's output"
+elif [ "$(head -n 1 "$T/stats.json")" != "{" ] || [ "$(tail -n 1 "$T/stats.json")" != "}" ]; then bad "--stats-json -" "no JSON object after the guest's output"
+elif [ "$(total_exits)" != 25 ] || ! grep -q '^  "format": 2,$' "$T/stats.json"; then bad "--stats-json -" "total exits '$(total_exits)', or no \"format\": 2"
+elif ! grep -q '{"port": "0x3f8", "name": "COM1 THR/RBR", "in": 0, "out": 12}' "$T/stats.json"; then bad "--stats-json -" "port 0x3f8 not a named hex string"
+else ok "--stats-json -: the JSON (format 2, hex ports, names) after the guest's output"; fi
+vmm --tag --stats-json - "$G/hello.bin" "$G/counter.bin"
+last_tag=$(grep -n '^\[' "$T/out" | tail -n 1 | cut -d: -f1)
+json_at=$(grep -n '^{$' "$T/out" | cut -d: -f1)
+[ "$RC" -eq 0 ] && [ -n "$json_at" ] && [ -n "$last_tag" ] && [ "$json_at" -gt "$last_tag" ] &&
+	[ "$(grep -c '^\[' "$T/out")" -eq $(($(grep -c . "$GOLD/hello.out") + $(grep -c . "$GOLD/counter.out"))) ] &&
+	ok "--stats-json -, 2 guests: the JSON after both guests' output" ||
+	bad "--stats-json -, 2 guests" "status $RC, JSON at line '$json_at', last guest line '$last_tag'"
+# The file is created before any guest runs: a bad path is a usage error.
+input "--stats-json to a missing directory: usage error before anything runs" 120 \
+	"^kvm-vmm: --stats-json '$T/nodir/x.json': cannot create the file: No such file or directory$" \
+	--stats-json "$T/nodir/x.json" "$G/hello.bin"
+rm -f "$T/early.json"
+vmm --stats-json "$T/early.json" "$T/nope.bin"
+[ "$RC" -eq 121 ] && [ ! -e "$T/early.json" ] && ok "--stats-json file it created is removed when the run never starts" ||
+	bad "--stats-json, bad image" "status $RC; $T/early.json $( [ -e "$T/early.json" ] && echo left || echo gone)"
+# Errors name the option as typed (not argv[optind - 1], once the program's name).
+input "unknown single-dash option named as typed" 120 "^kvm-vmm: unknown option '-bogus'$" -bogus "$G/hello.bin"
+input "unknown short option named" 120 "^kvm-vmm: unknown option '-q'$" -q "$G/hello.bin"
+input "unknown option in a group" 120 "^kvm-vmm: unknown option '-x' in '-vx'$" -vx "$G/hello.bin"
+input "ambiguous long option: its candidates" 120 "^kvm-vmm: option '--st' is ambiguous: --stats, --stats-json$" --st "$G/hello.bin"
+input "-kernel without a value" 120 "^kvm-vmm: option '-kernel' needs a value$" -kernel
+input "-serial other than stdio" 120 "^kvm-vmm: -serial 'pty': kvm-vmm's one serial port" -serial pty "$G/hello.bin"
+input "-m with a bad size" 120 "^kvm-vmm: invalid -m '1X': need a multiple of 4K" -m 1X "$G/hello.bin"
+# Options the image's protocol does not take: 120, one line naming both.
+# refused_option NAME PATTERN ARGS...: status 120, exactly one stderr line.
+refused_option() {
+	name=$1 pat=$2
+	shift 2
+	input "$name" 120 "$pat" "$@"
+	[ "$RC" -eq 120 ] && [ "$(grep -c . "$T/err")" -ne 1 ] && bad "$name" "$(grep -c . "$T/err") lines on stderr, expected 1"
+	return 0
+}
+refused_option "-smp for a real-mode binary" \
+	"^kvm-vmm: --smp: applies to Linux and multiboot kernels; $G/hello.bin is a real-mode flat binary$" -smp 2 "$G/hello.bin"
+refused_option "--initrd for a real-mode binary" \
+	"^kvm-vmm: --initrd: applies to Linux and multiboot kernels; $G/hello.bin is a real-mode flat binary$" --initrd "$G/counter.bin" "$G/hello.bin"
+refused_option "-append for a real-mode binary" \
+	"^kvm-vmm: --append: applies to Linux and multiboot kernels; $G/hello.bin is a real-mode flat binary$" -append quiet "$G/hello.bin"
+refused_option "-p for a --long-mode binary" \
+	"^kvm-vmm: --append: applies to Linux and multiboot kernels; $G/hello.bin is a flat 64-bit binary (--long-mode)$" --long-mode -p quiet "$G/hello.bin"
+refused_option "--append for a --paging binary" \
+	"^kvm-vmm: --append: applies to Linux and multiboot kernels; $G/hello.bin is a flat 32-bit binary (--paging)$" --paging --append quiet "$G/hello.bin"
+refused_option "--smp for a --long-mode binary" \
+	"^kvm-vmm: --smp: applies to Linux and multiboot kernels; $G/hello.bin is a flat 64-bit binary (--long-mode)$" --long-mode --smp 2 "$G/hello.bin"
+refused_option "--coalesced-io for a multiboot kernel" \
+	"^kvm-vmm: --coalesced-io: applies to real-mode and --long-mode binaries; $G/test/mbtest.elf is a multiboot kernel$" --coalesced-io "$G/test/mbtest.elf"
+refused_option "--coalesced-io for a --paging binary" \
+	"^kvm-vmm: --coalesced-io: applies to real-mode and --long-mode binaries; $G/hello.bin is a flat 32-bit binary (--paging)$" --coalesced-io --paging "$G/hello.bin"
+refused_option "--device pc-testdev for a real-mode binary" \
+	"^kvm-vmm: --device pc-testdev: applies to multiboot kernels; $G/hello.bin is a real-mode flat binary$" --device pc-testdev "$G/hello.bin"
+refused_option "an option one of several guests does not take" \
+	"^kvm-vmm: --append: applies to Linux and multiboot kernels; $G/hello.bin is a real-mode flat binary$" --append x "$G/test/mbtest.elf" "$G/hello.bin"
+input "-kernel given a real-mode binary" 121 \
+	"^kvm-vmm: $G/hello.bin: not a Linux bzImage or a multiboot kernel, which --kernel boots" -kernel "$G/hello.bin"
 
 echo "e2e: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

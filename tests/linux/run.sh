@@ -7,7 +7,10 @@
 # prints it back and reboots; each boot is checked by its transcript and
 # its status, once per vCPU count in LINUX_SMP.
 #
-# usage: run.sh [STATIC_VMM]        (default build/static/kvm-vmm)
+# usage: run.sh [STATIC_VMM [INITRAMFS]]
+# STATIC_VMM defaults to build/static/kvm-vmm; INITRAMFS to `make
+# initramfs`'s build/initramfs.cpio.gz (made when not given): checked on
+# this host, and booted in the lane with the README's command.
 # Environment: LINUX_SMP (default "1 2"; repeat counts for more boots, e.g.
 # "1 2 1 2"), LINUX_TIMEOUT (seconds per boot, default 120), LINUX_APPEND
 # (kernel arguments, default "quiet panic=-1"), NESTED_TIMEOUT (default 420)
@@ -17,6 +20,7 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 vmm=${1:-$top/build/static/kvm-vmm}
+initramfs=${2:-}
 smp_list=${LINUX_SMP:-1 2}
 boot_timeout=${LINUX_TIMEOUT:-120}
 append=${LINUX_APPEND:-quiet panic=-1}
@@ -79,7 +83,7 @@ refused "too little memory for the kernel" 121 "needs [0-9]* MiB of RAM" --kerne
 refused "more memory than below the device hole" 121 "at most 3072 MiB" --kernel "$bzimage" --mem 4G
 refused "missing initrd" 121 "nope: cannot open image" --kernel "$bzimage" --initrd "$T/nope"
 refused "--smp out of range" 120 "invalid --smp '65'" --kernel "$bzimage" --smp 65
-refused "--initrd for a guest that is not Linux" 121 "zeros: not a Linux bzImage" --initrd "$T/zeros" "$T/zeros"
+refused "--initrd for a guest that is not Linux" 120 "--initrd: applies to Linux and multiboot kernels; $T/zeros is a real-mode flat binary" --initrd "$T/zeros" "$T/zeros"
 # kvm-pvm as this machine's own /dev/kvm (its module can be present
 # without binding, inside another kvm-pvm guest).
 if [ -d /sys/module/kvm_pvm ] && [ -c /dev/kvm ]; then
@@ -94,22 +98,11 @@ if [ -d /sys/module/kvm_pvm ] && [ -c /dev/kvm ]; then
 fi
 rm -rf "$T"
 
-# --- the initramfs: busybox, /init, and a /dev/console node ---
-# newc_node NAME MODE MAJOR MINOR: one cpio "newc" header for a file without
-# data (directory or device). Writing the header here, rather than mknod,
-# keeps the build free of root: the header is 13 eight-digit hex fields.
-newc_node() {
-	printf '070701'
-	printf '%08X' 0 "$2" 0 0 1 0 0 0 0 "$3" "$4" $((${#1} + 1)) 0
-	printf '%s\0' "$1"
-	pad=$(((4 - (110 + ${#1} + 1) % 4) % 4))
-	[ "$pad" -gt 0 ] && head -c "$pad" /dev/zero
-	return 0
-}
+# --- the initramfs: busybox and this test's /init (tools/mkinitramfs.sh,
+# which also builds `make initramfs`'s) ---
 rm -rf "$work"
-mkdir -p "$work/root/bin" "$work/root/proc" "$work/root/sys" "$work/payload"
-cp "$BB" "$work/root/bin/busybox"
-cat >"$work/root/init" <<'EOF'
+mkdir -p "$work/payload"
+cat >"$work/init" <<'EOF'
 #!/bin/busybox sh
 /bin/busybox mkdir -p /sbin /usr/bin /usr/sbin
 /bin/busybox --install -s
@@ -123,13 +116,50 @@ read -r line
 echo "LINUX-INIT: read '$line'"
 reboot -f
 EOF
-chmod 755 "$work/root/init"
-{
-	newc_node dev 0x41ed 0 0 # directory, 0755
-	newc_node dev/console 0x2180 5 1 # character device, 0600
-	newc_node 'TRAILER!!!' 0 0 0
-	(cd "$work/root" && find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet)
-} | gzip -9 >"$work/payload/initrd.gz" || { bad "initramfs" "cannot build it"; finish; }
+sh "$top/tools/mkinitramfs.sh" --init "$work/init" "$work/payload/initrd.gz" 2>"$work/mkinitramfs.err" ||
+	{ bad "initramfs" "tools/mkinitramfs.sh failed: $(cat "$work/mkinitramfs.err")"; finish; }
+
+# --- `make initramfs`'s image (the README's): what it holds, on this host ---
+# Its first archive is /dev and /dev/console (364 bytes uncompressed), the
+# second the files: cpio -t reads one archive, so each is listed apart.
+if [ -z "$initramfs" ]; then
+	initramfs=$top/build/initramfs.cpio.gz
+	${MAKE:-make} -s -C "$top" initramfs >/dev/null 2>"$work/make.err" ||
+		bad "make initramfs" "$(cat "$work/make.err")"
+fi
+if [ -s "$initramfs" ]; then
+	list=$( { gzip -dc "$initramfs" | cpio -t --quiet; gzip -dc "$initramfs" | tail -c +365 | cpio -t --quiet; } 2>&1 | tr '\n' ' ')
+	lacks=
+	for f in dev dev/console bin/busybox init proc sys; do
+		case " $list" in *" $f "*) ;; *) lacks="$lacks $f" ;; esac
+	done
+	[ -z "$lacks" ] && ok "make initramfs: /dev/console, busybox, /init, /proc, /sys" ||
+		bad "make initramfs" "$initramfs lacks$lacks: it holds $list"
+	gzip -dc "$initramfs" | tail -c +365 | cpio -i --quiet --to-stdout init >"$work/readme-init" 2>&1
+	grep -q 'mount -t devtmpfs' "$work/readme-init" && grep -q 'echo "Mini-KVM initramfs: busybox shell' "$work/readme-init" &&
+		ok "make initramfs: /init mounts /dev and prints the banner" || bad "make initramfs" "its /init: $(head -c 300 "$work/readme-init")"
+	cp "$initramfs" "$work/payload/initramfs.cpio.gz"
+	# make run-linux boots the newest kernel with it, as the README says.
+	run_linux=$(${MAKE:-make} -s -n -C "$top" run-linux 2>&1 | grep -- '--kernel')
+	case $run_linux in
+	*"kvm-vmm --kernel \"$bzimage\" --initrd build/initramfs.cpio.gz --append quiet"*) ok "make run-linux: kvm-vmm --kernel $bzimage --initrd build/initramfs.cpio.gz" ;;
+	*) bad "make run-linux" "runs: $run_linux" ;;
+	esac
+else
+	bad "make initramfs" "no $initramfs"
+fi
+# The README's scripted Linux command, the first line of a code block in
+# its Linux section that pipes into kvm-vmm, with its continuation lines;
+# run in the lane with its paths there, and a --timeout.
+awk '/^## Linux$/ { s = 1; next } /^## / { s = 0 } s && /^```/ { b = !b; next } s && b' "$top/README.md" |
+	awk '/^echo .*\| *build\/kvm-vmm/ { c = 1 } c { print; if (!/\\$/) exit }' >"$work/readme.cmd"
+sed -e 's|build/kvm-vmm|./kvm-vmm --timeout '"$boot_timeout"'|' \
+	-e 's|"$(ls /boot/vmlinuz-\* \| sort -V \| tail -n 1)"|bzImage|' \
+	-e 's|build/initramfs\.cpio\.gz|initramfs.cpio.gz|' "$work/readme.cmd" >"$work/payload/readme.sh"
+if [ ! -s "$work/readme.cmd" ]; then bad "README" "no scripted command (echo '...' | build/kvm-vmm ...) in its Linux section"
+elif grep -q 'build/\|/boot/' "$work/payload/readme.sh"; then bad "README" "cannot map its command to the lane: $(cat "$work/readme.cmd")"
+else echo "linux: the README's command, in the lane: $(tr -d '\\\n' <"$work/payload/readme.sh")" >&2; fi
+[ -f "$work/payload/initramfs.cpio.gz" ] || rm -f "$work/payload/readme.sh"
 cp "$bzimage" "$work/payload/bzImage"
 cp "$vmm" "$work/payload/kvm-vmm"
 
@@ -146,6 +176,16 @@ for n in \$*; do
 	cat err
 	echo "--- smp \$n status \$(cat rc)"
 done
+# The README's scripted command (readme.sh), as written there but for the
+# lane's paths.
+if [ -f readme.sh ]; then
+	{ sh ./readme.sh 2>err; echo \$? >rc; } >out
+	echo "--- readme transcript"
+	cat out
+	echo "--- readme stderr"
+	cat err
+	echo "--- readme status \$(cat rc)"
+fi
 EOF
 
 echo "linux: booting $bzimage (Linux $kver) in the nested lane, --smp $smp_list" >&2
@@ -174,4 +214,27 @@ for n in $smp_list; do
 	init_at=$(sed -n 's/^\([0-9.]*\) LINUX-INIT: .*/\1/p' "$work/boot-$i.txt" | head -n 1)
 	[ -n "$init_at" ] && echo "linux: --smp $n: init after $init_at s"
 done
+# The README's `make initramfs` + kvm-vmm command: the banner, a shell that
+# runs what is piped in, and reboot -f ending the run with status 0.
+if [ -f "$work/payload/readme.sh" ]; then
+	sed -n '/^--- readme transcript$/,/^--- readme status/p' "$work/lane.txt" >"$work/readme.txt"
+	t="the README's $(sed -n "s/^echo \('[^']*'\).*/\1/p" "$work/readme.cmd") | build/kvm-vmm ... --initrd build/initramfs.cpio.gz"
+	st=$(sed -n 's/^--- readme status \([0-9]*\)$/\1/p' "$work/readme.txt")
+	if [ ! -s "$work/readme.txt" ]; then bad "$t" "no output from this boot"
+	else
+		[ "$st" = 0 ] && ok "$t: status 0" || bad "$t" "status ${st:-none}, expected 0"
+		grep -q '^Mini-KVM initramfs: busybox shell; type reboot -f to leave$' "$work/readme.txt" &&
+			ok "$t: the banner" || bad "$t" "no banner"
+		# the line the shell printed, after its prompt (the tty echoed the
+		# typed-ahead line when the console was opened)
+		grep -Eq "(^|# )$kver\$" "$work/readme.txt" && ok "$t: the shell ran uname -r ($kver)" || bad "$t" "no line '$kver'"
+		# nproc on --smp N prints N
+		n=$(sed -n 's/.*--smp \([0-9]*\).*/\1/p' "$work/readme.cmd")
+		if grep -q nproc "$work/readme.cmd" && [ -n "$n" ]; then
+			grep -q "^$n\$" "$work/readme.txt" && ok "$t: nproc says $n" || bad "$t" "nproc did not print $n"
+		fi
+		if grep -q 'job control turned off' "$work/readme.txt"; then bad "$t" "the shell has no controlling tty"
+		else ok "$t: the shell has the console as its controlling tty"; fi
+	fi
+fi
 finish

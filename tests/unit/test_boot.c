@@ -112,7 +112,9 @@ TEST(cli_reference_spellings_and_combinations)
 	CHECK(o.verbose && o.dump_regs);
 	CHECK_EQ(parse(&o, (const char *[]){ "kvm-vmm", "--paging", "--long-mode", "a", NULL }), STATUS_USAGE);
 	CHECK_EQ(parse(&o, (const char *[]){ "kvm-vmm", "--load", "0x1000", "a", NULL }), STATUS_USAGE);
-	CHECK_EQ(parse(&o, (const char *[]){ "kvm-vmm", "--paging", "-k", "bz", NULL }), STATUS_USAGE);
+	/* --kernel takes a flat kernel with --paging or --long-mode. */
+	CHECK_EQ(parse(&o, (const char *[]){ "kvm-vmm", "--paging", "-k", "bz", NULL }), 0);
+	CHECK(o.paging && o.nimages == 1 && strcmp(o.images[0], "bz") == 0);
 	CHECK_EQ(parse(&o, (const char *[]){ "kvm-vmm", "--long-mode", "--entry", "x1", "a", NULL }), STATUS_USAGE);
 	CHECK_EQ(parse(&o, (const char *[]){ "kvm-vmm", "--long-mode", "--entry", "0x2000", "a", NULL }), 0);
 	CHECK_EQ(o.entry_addr, 0x2000);

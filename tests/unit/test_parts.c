@@ -110,7 +110,10 @@ TEST(cli_options)
 	CHECK(parse(&o, (const char *[]){ "kvm-vmm", "a", "--timeout", NULL }) == STATUS_USAGE);
 	CHECK(parse(&o, (const char *[]){ "kvm-vmm", "--timeout=0", "a", NULL }) == STATUS_USAGE);
 	CHECK(parse(&o, (const char *[]){ "kvm-vmm", "--timeout=-1", "a", NULL }) == STATUS_USAGE);
-	CHECK(parse(&o, (const char *[]){ "kvm-vmm", "--mem=1000", "a", NULL }) == STATUS_USAGE);
+	/* A bare number is MiB; 1000 bytes are not a multiple of 4K. */
+	CHECK(parse(&o, (const char *[]){ "kvm-vmm", "--mem=1000", "a", NULL }) == 0);
+	CHECK_EQ(o.mem_size, 1000ull << 20);
+	CHECK(parse(&o, (const char *[]){ "kvm-vmm", "--mem=1000B", "a", NULL }) == STATUS_USAGE);
 	CHECK(parse(&o, (const char *[]){ "kvm-vmm", "--mem=1X", "a", NULL }) == STATUS_USAGE);
 
 	const char *many[MAX_GUESTS + 3] = { "kvm-vmm" };
