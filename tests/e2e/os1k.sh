@@ -75,6 +75,14 @@ for arch in $ARCHES; do
 		elif ! cmp -s "$T/out" "$golden"; then bad "$arch $name" "output differs from $(basename "$golden")"; diff "$golden" "$T/out" | head -n 10
 		else ok "$arch $name"; fi
 	done
+	# -m with a bare number is MiB, as in QEMU: the kernel sees 512 MiB.
+	if [ "$MODE" = vmm ]; then
+		printf '0\n' >"$T/exit.in"
+		timeout 120 "$RUNNER" -m 512 --timeout 60 "$KDIR/kernel-$arch.elf" <"$T/exit.in" >"$T/out" 2>"$T/err"
+		RC=$?
+		if [ "$RC" -eq 0 ] && head -n 1 "$T/out" | grep -q '^os1k: 512 MiB RAM,'; then ok "$arch -m 512: the kernel has 512 MiB"
+		else bad "$arch -m 512" "status $RC, first line '$(head -n 1 "$T/out")'"; fi
+	fi
 done
 echo "os1k-$MODE: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
