@@ -128,12 +128,14 @@ test-host: all
 	sh tests/e2e/flat.sh $(B)/kvm-vmm $(B)/guests tests/golden || r=1; \
 	sh tests/e2e/qemu-compat.sh vmm $(B)/kvm-vmm $(B)/guests/qemu tests/golden/qemu || r=1; \
 	sh tests/e2e/lines.sh $(B)/kvm-vmm $(B)/guests tests/golden || r=1; \
+	sh tests/e2e/output.sh $(B)/kvm-vmm $(B)/guests tests/golden || r=1; \
 	sh tests/e2e/tty.sh $(B)/kvm-vmm $(B)/os1k/kernel-x86_64.elf && exit $$r
 test-asan: $(B)/asan/kvm-vmm guests $(OS1K_IMAGES)
 	sh tests/e2e/run.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden; r=$$?; \
 	sh tests/e2e/flat.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden || r=1; \
 	sh tests/e2e/qemu-compat.sh vmm $(B)/asan/kvm-vmm $(B)/guests/qemu tests/golden/qemu || r=1; \
 	sh tests/e2e/lines.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden || r=1; \
+	sh tests/e2e/output.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden || r=1; \
 	sh tests/e2e/os1k.sh vmm $(B)/asan/kvm-vmm $(B)/os1k tests/golden/os1k && exit $$r
 test-nested: static guests $(OS1K_IMAGES)
 	sh tests/e2e/nested.sh $(B)/static/kvm-vmm $(B)/guests tests/golden $(B)/os1k

@@ -90,22 +90,56 @@ struct console_out {
 	struct console_line line;
 	bool mid_line; /* the last byte written out was not a '\n' */
 	uint64_t bytes; /* bytes the guest produced, for statistics */
+	/* The guest is being stopped (its vCPU 0's cancel flag): a write
+	 * that blocks gives up once this is set, instead of waiting for a
+	 * reader that may never come. NULL: never. */
+	const volatile bool *cancel;
+	bool abandoned;	     /* a write gave up on a stop: drop the rest */
+	uint64_t unwritten;  /* guest bytes dropped because of the stop */
 };
 
 void console_out_init(struct console_out *out, int fd, const char *tag,
 		      pthread_mutex_t *lock);
 /* Several guests, no tag: whole lines (see lines above). */
 void console_out_set_lines(struct console_out *out);
+/* Stops a blocked write once *cancel is set (the guest's vCPU 0 cancel
+ * flag; the caller also kicks the writing thread, see below). */
+void console_out_set_cancel(struct console_out *out, const volatile bool *cancel);
+/* Writes the guest's bytes, all of them: a short write is continued, a
+ * non-blocking fd that is full (EAGAIN) is polled until it takes more. A
+ * write blocked on a full pipe returns on a signal (EINTR: the vCPU kick,
+ * SIGUSR1, installed without SA_RESTART) or, on EAGAIN, every 100 ms; it
+ * gives up only when *cancel is set, counting the bytes in unwritten.
+ * A write error is the process's (see console_output_error). */
 void console_out_write(struct console_out *out, const void *buf, size_t len);
 /* Ends a pending line; called when the guest stops. */
 void console_out_flush(struct console_out *out);
 /* Writes out an unended line that has waited CONSOLE_LINE_DELAY_NS;
- * safe from any thread while the guest runs. */
+ * safe from any thread while the guest runs. These and the two below are
+ * main's tick: they never block (a line whose write would wait, or whose
+ * locks a blocked writer holds, waits for the next tick). */
 void console_out_flush_stale(struct console_out *out, uint64_t now_ns);
 /* Line-buffered only: when the unended line began (its started_ns), 0 if
  * there is none; and writing it out if it is still that line. */
 uint64_t console_out_partial_since(struct console_out *out);
 void console_out_flush_partial(struct console_out *out, uint64_t since);
+/* Guest bytes given up because the run was stopped while the write was
+ * blocked (the guest reports them in one line). */
+uint64_t console_out_unwritten(struct console_out *out);
+
+/* --- write errors: one stdout, shared by every guest --- */
+/* The first write error's errno (EPIPE included), 0: none. The first one
+ * is reported on stderr, once for the process:
+ *   EPIPE:  "kvm-vmm: standard output closed (EPIPE): stopping"; the
+ *           process is sent SIGUSR2 so main stops every guest (126);
+ *   others: "kvm-vmm: cannot write guest output to standard output: "
+ *           strerror; the guests go on, their output dropped (126).
+ * After either, guest output is dropped without trying. */
+int console_output_error(void);
+/* True once a write met EPIPE: nobody will read the output any more. */
+bool console_output_closed(void);
+/* For tests: forgets the error. */
+void console_output_reset(void);
 
 struct console_in {
 	int fd; /* -1: this guest has no input */

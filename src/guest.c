@@ -47,7 +47,7 @@ static void cancel_vcpus(struct guest *g, const struct vcpu *self, int status)
 		return;
 	if (self != &g->vcpu) {
 		vcpu_cancel(&g->vcpu, status);
-		if (g->bsp_running)
+		if (g->bsp_running || g->bsp_flushing)
 			pthread_kill(g->bsp_thread, SIGUSR1);
 	}
 	for (int i = 0; g->aps && i < g->plan.nr_vcpus - 1; i++) {
@@ -65,6 +65,19 @@ void guest_cancel(struct guest *g, int status)
 {
 	pthread_mutex_lock(&g->cpu_lock);
 	cancel_vcpus(g, NULL, status);
+	pthread_mutex_unlock(&g->cpu_lock);
+}
+
+void guest_kick(struct guest *g)
+{
+	pthread_mutex_lock(&g->cpu_lock);
+	if (!g->vcpus_closed) {
+		if (g->bsp_running || g->bsp_flushing)
+			pthread_kill(g->bsp_thread, SIGUSR1);
+		for (int i = 0; g->aps && i < g->plan.nr_vcpus - 1; i++)
+			if (g->aps[i].running)
+				pthread_kill(g->aps[i].thread, SIGUSR1);
+	}
 	pthread_mutex_unlock(&g->cpu_lock);
 }
 
@@ -290,6 +303,8 @@ static int guest_setup(struct guest *g)
 {
 	console_out_init(&g->out, STDOUT_FILENO, g->opts->tag ? g->name : NULL,
 			 g->stdout_lock);
+	/* Every stop cancels vCPU 0, whichever vCPU is writing. */
+	console_out_set_cancel(&g->out, &g->vcpu.cancel);
 	if (!g->opts->tag && g->opts->nimages > 1)
 		console_out_set_lines(&g->out);
 	__atomic_store_n(&g->out_ready, true, __ATOMIC_SEQ_CST);
@@ -377,6 +392,7 @@ void *guest_thread(void *arg)
 	vcpu_ended(g, &g->vcpu, g->status);
 	pthread_mutex_lock(&g->cpu_lock);
 	g->bsp_running = false;
+	g->bsp_flushing = true; /* its last line may block: still kick it */
 	pthread_mutex_unlock(&g->cpu_lock);
 	/* The guest's status is the worst of its vCPUs'. */
 	for (int i = 0; g->aps && i < g->plan.nr_vcpus - 1; i++) {
@@ -393,6 +409,20 @@ void *guest_thread(void *arg)
 	if (g->input_started)
 		pthread_join(g->input_thread, NULL);
 	console_out_flush(&g->out);
+	pthread_mutex_lock(&g->cpu_lock);
+	g->bsp_flushing = false;
+	pthread_mutex_unlock(&g->cpu_lock);
+	uint64_t lost = console_out_unwritten(&g->out);
+
+	if (lost) {
+		/* The write was blocked (nobody reading) when the stop came. */
+		err_print("%s: %llu bytes of guest output not written: the run was stopped",
+			  g->name, (unsigned long long)lost);
+		if (g->vcpu.cancel_status > g->status)
+			g->status = g->vcpu.cancel_status;
+	}
+	if (console_output_error() && g->status < STATUS_HOST_ERROR)
+		g->status = STATUS_HOST_ERROR;
 	if (g->opts->dump_mem && g->vm.mem && dump_memory(g) < 0 &&
 	    g->status < STATUS_HOST_ERROR)
 		g->status = STATUS_HOST_ERROR;

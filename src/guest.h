@@ -78,6 +78,7 @@ struct guest {
 	pid_t bsp_tid;	   /* for /proc: is vCPU 0 asleep (main's tick) */
 	uint64_t tick_line_since, tick_line_cpu_ns; /* main's tick only */
 	bool bsp_running;  /* vCPU 0 may be in KVM_RUN: kick bsp_thread */
+	bool bsp_flushing; /* its run over, its last output being written: kick */
 	bool stopping;	   /* a vCPU ended; the others were told to stop */
 	bool vcpus_closed; /* torn down: nothing to cancel any more */
 	volatile bool vcpu_done; /* the run loop ended; the input thread stops */
@@ -92,6 +93,11 @@ void *guest_thread(void *arg);
 /* Ask a running guest, every vCPU of it, to stop with status; safe from
  * another thread. */
 void guest_cancel(struct guest *g, int status);
+/* Kicks again every vCPU thread of g that may be blocked (in KVM_RUN, or
+ * writing output to a pipe nobody reads), without changing the status a
+ * stop gave it: main repeats this while stopping, so a kick that came just
+ * before a thread entered write() cannot leave it blocked. */
+void guest_kick(struct guest *g);
 /* The console's periodic work, from main's wait loop: writes out each
  * line-buffered guest's unended line once it has waited, and prints the
  * statistics Ctrl-A S asked for. */

@@ -105,7 +105,9 @@ static int wait_for_guests(struct guest *guests, int n, uint64_t timeout_ms,
 
 		struct timespec ts = { 1, 0 };
 
-		if (deadline && !stopping && !stop_signal) {
+		if (stopping || stop_signal) {
+			ts = (struct timespec){ 0, 100000000 }; /* re-kicks, below */
+		} else if (deadline) {
 			uint64_t left = ns_until(deadline);
 
 			ts.tv_sec = (time_t)(left / 1000000000u);
@@ -123,7 +125,13 @@ static int wait_for_guests(struct guest *guests, int n, uint64_t timeout_ms,
 			stop_signal = sig;
 			stop_all(guests, n, STATUS_SIGNAL_BASE + sig);
 		} else if (stopping || stop_signal) {
-			continue; /* already stopping: wait for the threads */
+			/* Already stopping: wait for the threads, kicking those a
+			 * blocked write of output still holds. */
+			for (int i = 0; i < n; i++)
+				guest_kick(&guests[i]);
+		} else if (console_output_closed()) {
+			stopping = true; /* EPIPE: console.c said so on stderr */
+			stop_all(guests, n, STATUS_HOST_ERROR);
 		} else if (guests[0].in.quit_requested) {
 			err_print("quit (Ctrl-A X)");
 			stopping = true;
@@ -188,6 +196,10 @@ static int run(const struct options *o, uint64_t t_start, bool *guest_chose)
 		if (status)
 			goto out;
 	}
+	/* All of them at once must fit what the host can back. */
+	status = boot_check_total(&guests[0].plan, sizeof(guests[0]), opts.nimages);
+	if (status)
+		goto out;
 	name_guests(guests, opts.nimages);
 
 	sigset_t blocked;
@@ -252,6 +264,11 @@ static int run(const struct options *o, uint64_t t_start, bool *guest_chose)
 		}
 	}
 	close(kvm_fd);
+	/* A write error of guest output (reported where it happened). */
+	if (console_output_error() && status < STATUS_HOST_ERROR) {
+		status = STATUS_HOST_ERROR;
+		*guest_chose = false;
+	}
 	if (report(&opts, json, guests, opts.nimages, now_ns() - t_start) < 0 &&
 	    status < STATUS_HOST_ERROR)
 		status = STATUS_HOST_ERROR;

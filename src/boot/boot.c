@@ -1,6 +1,7 @@
 #include "boot.h"
 
 #include <stdio.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,13 @@ static int check_multiboot(const struct image *img, const struct options *o,
 	/* The kernel and its modules go below 4 GiB, into the RAM there. */
 	uint64_t low = p->mem_size - vm_high_size_for(p->mem_size);
 
+	/* The information area, modules and the BIOS area's tables need the
+	 * first 2 MiB; said now, not when the guest loads (status 122). */
+	if (p->mem_size < MB_MIN_MEM)
+		return throw_err(STATUS_BAD_INPUT,
+				 "%s: a multiboot kernel needs at least %u MiB of guest memory; --mem gives %llu KiB",
+				 img->path, MB_MIN_MEM >> 20,
+				 (unsigned long long)(p->mem_size >> 10));
 	if (multiboot_parse(img, low, &p->mb) < 0)
 		return STATUS_BAD_INPUT;
 	p->nr_vcpus = o->smp;
@@ -276,4 +284,52 @@ void boot_plan_free(struct boot_plan *plan)
 	free(plan->cmdline);
 	plan->cmdline = NULL;
 	image_free(&plan->initrd);
+}
+
+uint64_t boot_host_memory(const char *meminfo)
+{
+	FILE *f = fopen(meminfo, "re");
+	char line[256];
+	uint64_t total = 0, swap = 0;
+	bool have_total = false;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long kb;
+
+		if (sscanf(line, "MemTotal: %llu kB", &kb) == 1) {
+			total = (uint64_t)kb << 10;
+			have_total = true;
+		} else if (sscanf(line, "SwapTotal: %llu kB", &kb) == 1) {
+			swap = (uint64_t)kb << 10;
+		}
+	}
+	fclose(f);
+	return have_total ? total + swap : 0;
+}
+
+int boot_check_total_in(const struct boot_plan *first, size_t stride, int n,
+			const char *meminfo)
+{
+	uint64_t host = boot_host_memory(meminfo), sum = 0;
+
+	if (!host)
+		return 0; /* unknown: nothing to compare with */
+	for (int i = 0; i < n; i++) {
+		const struct boot_plan *p =
+			(const struct boot_plan *)((const char *)first + (size_t)i * stride);
+
+		sum += p->mem_size; /* at most 64 x 64 GiB: no overflow */
+	}
+	if (sum <= host)
+		return 0;
+	return throw_err(STATUS_BAD_INPUT,
+			 "the %d guests' RAM adds up to %" PRIu64 " MiB, more than this host's %" PRIu64 " MiB of memory and swap (MemTotal + SwapTotal in %s); give less --mem or fewer images",
+			 n, sum >> 20, host >> 20, meminfo);
+}
+
+int boot_check_total(const struct boot_plan *first, size_t stride, int n)
+{
+	return boot_check_total_in(first, stride, n, "/proc/meminfo");
 }

@@ -7,6 +7,7 @@
 #define MINIKVM_BOOT_BOOT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../cli.h"
@@ -101,6 +102,21 @@ extern const int boot_protocol_count;
 int boot_prepare(const char *path, const struct options *o,
 		 struct image *img, struct boot_plan *plan);
 void boot_plan_free(struct boot_plan *plan);
+
+/* After every image's boot_prepare(), before any guest starts: the
+ * guests' RAM added up must fit what the host can back, its MemTotal plus
+ * SwapTotal (each guest's RAM pins host kernel memory for its page
+ * tracking, and its pages need backing once the guest touches them). The
+ * plans are n, stride bytes apart (&guests[0].plan, sizeof(guests[0])).
+ * 0, or STATUS_BAD_INPUT after one line; 0 when /proc/meminfo cannot be
+ * read. */
+int boot_check_total(const struct boot_plan *first, size_t stride, int n);
+/* The same against another meminfo file (tests). */
+int boot_check_total_in(const struct boot_plan *first, size_t stride, int n,
+			const char *meminfo);
+/* MemTotal + SwapTotal (0 if absent) of a /proc/meminfo file, in bytes;
+ * 0 when it cannot be read or has no MemTotal. */
+uint64_t boot_host_memory(const char *meminfo);
 
 /* The row's RAM unless --mem was given. */
 uint64_t boot_mem_size(const struct boot_protocol *p, const struct options *o);

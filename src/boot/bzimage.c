@@ -104,20 +104,24 @@ bool bzimage_detect(const uint8_t *data, size_t size)
 
 /* Where the kernel ends while it unpacks: its startup code moves itself to
  * the load address rounded up to kernel_alignment, or to pref_address if
- * that is higher, and uses init_size bytes from there. */
-static uint64_t unpack_end(const uint8_t *d, uint32_t kernel_size)
+ * that is higher, and uses init_size bytes from there. False when that
+ * end lies beyond 64-bit addresses (a pref_address near 2^64). */
+static bool unpack_end(const uint8_t *d, uint32_t kernel_size, uint64_t *out)
 {
-	uint32_t align = rd32(d, HDR_KERNEL_ALIGNMENT);
+	uint32_t align = rd32(d, HDR_KERNEL_ALIGNMENT), init_size = rd32(d, HDR_INIT_SIZE);
 	uint64_t base = BZ_KERNEL_ADDR, end;
 
 	if (d[HDR_RELOCATABLE] && align && !(align & (align - 1)))
 		base = align_up(base, align);
 	if (rd64(d, HDR_PREF_ADDRESS) > base)
 		base = rd64(d, HDR_PREF_ADDRESS);
-	end = base + rd32(d, HDR_INIT_SIZE);
+	if (base > UINT64_MAX - init_size)
+		return false;
+	end = base + init_size;
 	if (end < BZ_KERNEL_ADDR + (uint64_t)kernel_size)
 		end = BZ_KERNEL_ADDR + (uint64_t)kernel_size;
-	return end;
+	*out = end;
+	return true;
 }
 
 static int check_header(const struct image *img, struct bzimage *bz)
@@ -151,7 +155,10 @@ static int check_header(const struct image *img, struct bzimage *bz)
 				 img->path);
 	bz->cmdline_size = rd32(d, HDR_CMDLINE_SIZE);
 	bz->initrd_addr_max = rd32(d, HDR_INITRD_ADDR_MAX);
-	bz->kernel_end = unpack_end(d, bz->kernel_size);
+	if (!unpack_end(d, bz->kernel_size, &bz->kernel_end))
+		return throw_err(-1, "%s: the kernel's pref_address 0x%llx plus init_size 0x%x lies beyond the 64-bit address space",
+				 img->path, (unsigned long long)rd64(d, HDR_PREF_ADDRESS),
+				 rd32(d, HDR_INIT_SIZE));
 	return 0;
 }
 
@@ -167,7 +174,8 @@ int bzimage_parse(const struct image *img, uint64_t mem_size,
 	if (bz->kernel_end > mem_size)
 		return throw_err(-1, "%s: the kernel needs %llu MiB of RAM to unpack itself (init_size); --mem gives %llu MiB",
 				 img->path,
-				 (unsigned long long)((bz->kernel_end + (1 << 20) - 1) >> 20),
+				 (unsigned long long)((bz->kernel_end >> 20) +
+						      !!(bz->kernel_end & ((1 << 20) - 1))),
 				 (unsigned long long)(mem_size >> 20));
 	if (initrd_size == 0)
 		return 0;
@@ -175,14 +183,22 @@ int bzimage_parse(const struct image *img, uint64_t mem_size,
 	/* As high as allowed, clear of the kernel: the kernel frees the
 	 * initrd after unpacking it, and low RAM is what it allocates first. */
 	uint64_t top = mem_size;
+	bool capped = false; /* by the kernel's header, not by RAM */
 
-	if ((uint64_t)bz->initrd_addr_max + 1 < top)
+	if (bz->initrd_addr_max == 0)
+		return throw_err(-1, "%s: the kernel's setup header allows no initrd address (initrd_addr_max is 0): this kernel refuses an initrd",
+				 img->path);
+	if ((uint64_t)bz->initrd_addr_max + 1 < top) {
 		top = (uint64_t)bz->initrd_addr_max + 1;
+		capped = true;
+	}
 	if (initrd_size > top || ((top - initrd_size) & ~0xfffull) < bz->kernel_end)
-		return throw_err(-1, "%s: the initrd (%llu bytes) does not fit between the kernel's end at 0x%llx and 0x%llx; give more --mem",
+		return throw_err(-1, "%s: the initrd (%llu bytes) does not fit between the kernel's end at 0x%llx and 0x%llx; %s",
 				 img->path, (unsigned long long)initrd_size,
 				 (unsigned long long)bz->kernel_end,
-				 (unsigned long long)top);
+				 (unsigned long long)top,
+				 capped ? "the kernel's initrd_addr_max allows no higher"
+					: "give more --mem");
 	bz->initrd_addr = (top - initrd_size) & ~0xfffull;
 	bz->initrd_size = initrd_size;
 	return 0;

@@ -12,8 +12,9 @@ struct image {
 	size_t size;
 };
 
-/* 0 on success; -1 after printing why (missing, directory, unreadable,
- * empty, larger than max_size). */
+/* 0 on success; -1 after printing why (missing, directory, a FIFO, device
+ * or socket, unreadable, empty, larger than max_size, shrank while read).
+ * Never blocks in open(): a FIFO is refused, not waited on. */
 int image_read(struct image *img, const char *path, size_t max_size,
 	       const char *limit_reason);
 void image_free(struct image *img);

@@ -37,7 +37,7 @@ static uint32_t read32(const uint8_t *p)
 	return v;
 }
 
-bool multiboot_detect(const uint8_t *data, size_t size)
+long multiboot_find_header(const uint8_t *data, size_t size)
 {
 	size_t end = size < MB_SEARCH_LEN ? size : MB_SEARCH_LEN;
 
@@ -46,9 +46,78 @@ bool multiboot_detect(const uint8_t *data, size_t size)
 
 		if (magic == MB_HEADER_MAGIC &&
 		    (uint32_t)(magic + flags + read32(data + off + 8)) == 0)
-			return true;
+			return (long)off;
 	}
-	return false;
+	return -1;
+}
+
+bool multiboot_detect(const uint8_t *data, size_t size)
+{
+	return multiboot_find_header(data, size) >= 0;
+}
+
+/* Header flags (spec section 3.1.2): bits 0-15 are requirements a loader
+ * must refuse when it cannot meet them; bits 16-31 are optional. */
+#define MBH_PAGE_ALIGN (1u << 0) /* modules page-aligned: they are */
+#define MBH_MEMORY_INFO (1u << 1) /* mem_* in the information: they are */
+#define MBH_VIDEO_MODE (1u << 2) /* a video mode: none, as QEMU (warned) */
+#define MBH_REQUIRED 0xffffu
+#define MBH_AOUT_KLUDGE (1u << 16) /* load addresses in the header */
+
+/* Bit 16: the header's own load addresses, which QEMU and GRUB use
+ * instead of the ELF program headers. kvm-vmm loads by the program
+ * headers, so it takes such a kernel only where both say the same: the
+ * same extent (load_addr to bss_end_addr, or to load_end_addr, or to the
+ * end of the file) and the same entry point. */
+static int check_aout_kludge(const struct image *img, long off,
+			     const struct multiboot_kernel *k)
+{
+	const uint8_t *h = img->data + off;
+	uint32_t header_addr, load_addr, load_end, bss_end, entry;
+	uint64_t end;
+
+	if ((size_t)off + 32 > img->size)
+		return throw_err(-1, "%s: the multiboot header sets flag bit 16 (load addresses in the header) but the file ends inside them",
+				 img->path);
+	header_addr = read32(h + 12);
+	load_addr = read32(h + 16);
+	load_end = read32(h + 20);
+	bss_end = read32(h + 24);
+	entry = read32(h + 28);
+	end = bss_end ? bss_end : load_end;
+	if (!end && header_addr >= load_addr && header_addr - load_addr <= (uint64_t)off)
+		end = (uint64_t)load_addr + img->size - ((uint64_t)off - (header_addr - load_addr));
+	if (load_addr != k->load_start || end != k->load_end || entry != k->entry)
+		return throw_err(-1, "%s: the multiboot header's load addresses (flag bit 16: 0x%x-0x%llx, entry 0x%x) differ from the ELF program headers' (0x%x-0x%x, entry 0x%x); kvm-vmm loads by the program headers, QEMU by the multiboot header",
+				 img->path, load_addr, (unsigned long long)end, entry,
+				 k->load_start, k->load_end, k->entry);
+	return 0;
+}
+
+/* The header's flags: what the kernel requires of its loader. */
+static int check_header_flags(const struct image *img, struct multiboot_kernel *k)
+{
+	long off = multiboot_find_header(img->data, img->size);
+	uint32_t flags, unknown;
+
+	if (off < 0)
+		return throw_err(-1, "%s: no multiboot header in the first %u bytes",
+				 img->path, MB_SEARCH_LEN);
+	flags = read32(img->data + off + 4);
+	k->header_flags = flags;
+	unknown = flags & MBH_REQUIRED & ~(MBH_PAGE_ALIGN | MBH_MEMORY_INFO | MBH_VIDEO_MODE);
+	if (unknown)
+		return throw_err(-1, "%s: the multiboot header requires flag bit %d, which kvm-vmm does not know (it meets bits 0-2)",
+				 img->path, __builtin_ctz(unknown));
+	/* Asked of the loader but not met, as by QEMU's -kernel, which says
+	 * so too: there is no display; the information carries no video
+	 * fields (flags bits 11 and 12 clear), which the kernel can see. */
+	if (flags & MBH_VIDEO_MODE)
+		err_print("%s: the multiboot header asks for a video mode (flag bit 2); kvm-vmm has no display and sets none",
+			  img->path);
+	if (flags & MBH_AOUT_KLUDGE)
+		return check_aout_kludge(img, off, k);
+	return 0;
 }
 
 static int check_elf_header(const struct image *img, Elf32_Ehdr *eh)
@@ -87,8 +156,10 @@ static bool over_tables(uint64_t addr, uint64_t len)
 static int check_segment(const struct image *img, const Elf32_Phdr *ph, int i,
 			 uint64_t mem_size)
 {
-	if (ph->p_filesz > ph->p_memsz || ph->p_offset > img->size ||
-	    ph->p_filesz > img->size - ph->p_offset)
+	if (ph->p_filesz > ph->p_memsz)
+		return throw_err(-1, "%s: ELF segment %d: file size 0x%x is larger than its memory size 0x%x",
+				 img->path, i, ph->p_filesz, ph->p_memsz);
+	if (ph->p_offset > img->size || ph->p_filesz > img->size - ph->p_offset)
 		return throw_err(-1, "%s: ELF segment %d lies beyond the end of the file",
 				 img->path, i);
 	if ((uint64_t)ph->p_paddr + ph->p_memsz > mem_size)
@@ -144,9 +215,35 @@ int multiboot_parse(const struct image *img, uint64_t mem_size, struct multiboot
 	if (k->entry < k->load_start || k->entry >= k->load_end)
 		return throw_err(-1, "%s: ELF entry point 0x%x is outside the loaded segments",
 				 img->path, k->entry);
-	return 0;
+	return check_header_flags(img, k);
 }
 
+/* Zeroes the bytes of [start, end) that segments before segment n put
+ * their file bytes on: the only bytes of a BSS that are not zero already. */
+static void clear_over_earlier(struct vm *vm, const struct image *img,
+			       const Elf32_Ehdr *eh, int n, uint64_t start, uint64_t end)
+{
+	for (int j = 0; j < n; j++) {
+		Elf32_Phdr ph;
+
+		read_phdr(img, eh, j, &ph);
+		if (!loadable(&ph))
+			continue;
+		uint64_t a = ph.p_paddr > start ? ph.p_paddr : start;
+		uint64_t b = (uint64_t)ph.p_paddr + ph.p_filesz;
+
+		if (b > end)
+			b = end;
+		if (a < b)
+			memset(vm_guest_ptr(vm, a, b - a), 0, b - a);
+	}
+}
+
+/* Guest RAM is a fresh anonymous mapping when this runs, all zero: the
+ * segments are the first thing written into it (load_multiboot in
+ * boot.c). So a BSS is left as it is, untouched pages stay unbacked (a
+ * 2 GiB BSS costs the host nothing), and only the bytes an earlier
+ * segment wrote are cleared. */
 int multiboot_load(struct vm *vm, const struct image *img)
 {
 	Elf32_Ehdr eh;
@@ -164,7 +261,8 @@ int multiboot_load(struct vm *vm, const struct image *img)
 			return throw_err(-1, "%s: ELF segment %d lies outside guest memory",
 					 img->path, i);
 		memcpy(dst, img->data + ph.p_offset, ph.p_filesz);
-		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
+		clear_over_earlier(vm, img, &eh, i, (uint64_t)ph.p_paddr + ph.p_filesz,
+				   (uint64_t)ph.p_paddr + ph.p_memsz);
 	}
 	return 0;
 }
@@ -227,7 +325,7 @@ int multiboot_write_info(struct vm *vm, const struct multiboot_kernel *k, const 
 	if (cmdline_len > MB_CMDLINE_MAX)
 		return throw_err(-1, "kernel command line is %zu bytes; at most %u fit",
 				 cmdline_len, MB_CMDLINE_MAX);
-	if (!info || !map_dst || !name_dst || !cmdline_dst || vm->mem_size < 0x200000)
+	if (!info || !map_dst || !name_dst || !cmdline_dst || vm->mem_size < MB_MIN_MEM)
 		return throw_err(-1, "multiboot kernels need at least 2 MiB of guest memory");
 	nmap = multiboot_memory_map(vm->mem_size, e820);
 	for (int i = 0; i < nmap; i++)

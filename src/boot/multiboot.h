@@ -18,6 +18,8 @@
 #define MB_BOOT_MAGIC 0x2badb002u
 #define MB_SEARCH_LEN 8192
 #define MB_DEFAULT_MEM (64u << 20)
+/* The least RAM a multiboot kernel gets: the first 2 MiB. */
+#define MB_MIN_MEM (2u << 20)
 /* The selectors the spec leaves to the loader; the kernel loads its own. */
 #define MB_CODE_SEL 0x08
 #define MB_DATA_SEL 0x10
@@ -45,6 +47,8 @@
 /* True when the image carries a valid multiboot header (magic and checksum)
  * in its first 8 KiB. */
 bool multiboot_detect(const uint8_t *data, size_t size);
+/* The offset of that header in data, or -1. */
+long multiboot_find_header(const uint8_t *data, size_t size);
 
 /* A module: a file given with --initrd, and its string (the file name and
  * its arguments, as QEMU's -initrd "FILE args,FILE" passes them). */
@@ -58,17 +62,22 @@ struct multiboot_kernel {
 	uint32_t entry;
 	uint32_t load_start, load_end; /* physical extent of the segments */
 	uint32_t info_addr;	       /* the information area */
+	uint32_t header_flags;	       /* the multiboot header's flags */
 	int nr_modules;
 	struct multiboot_module modules[MB_MAX_MODULES];
 };
 
-/* Checks the ELF32 headers against the file and the segments against
- * mem_size bytes of RAM. Returns 0, or -1 after printing one line naming the
- * file and the problem. */
+/* Checks the ELF32 headers against the file, the segments against
+ * mem_size bytes of RAM, and the multiboot header's flags: a required bit
+ * (0-15) other than 0-2 is refused, bit 16 (load addresses in the header)
+ * only where they agree with the program headers. Returns 0, or -1 after
+ * printing one line naming the file and the problem. */
 int multiboot_parse(const struct image *img, uint64_t mem_size,
 		    struct multiboot_kernel *k);
 /* Copies the segments of a kernel multiboot_parse() accepted for this RAM
- * in and zeroes their BSS. */
+ * in. vm's RAM must be fresh (all zero, as vm_create maps it) with nothing
+ * written yet: a BSS is not written, only the bytes of it that an earlier
+ * segment's file bytes lie on are cleared. */
 int multiboot_load(struct vm *vm, const struct image *img);
 /* Reads the modules of spec ("FILE args,FILE2"; ",," is a comma in a
  * name) and places them, page-aligned, after the kernel; then places the

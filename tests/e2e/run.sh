@@ -352,5 +352,54 @@ refused_option "an option one of several guests does not take" \
 input "-kernel given a real-mode binary" 121 \
 	"^kvm-vmm: $G/hello.bin: not a Linux bzImage or a multiboot kernel, which --kernel boots" -kernel "$G/hello.bin"
 
+# --- loader defects: files that are no regular file, messages, BSS, flags ---
+# le16/le32 V: V's bytes, little-endian, on stdout.
+le16() { printf "\\$(printf %o $(($1 & 255)))\\$(printf %o $((($1 >> 8) & 255)))"; }
+le32() { le16 $(($1 & 65535)); le16 $((($1 >> 16) & 65535)); }
+# mb_elf FILE FLAGS FILESZ MEMSZ: a 100-byte ELF32 multiboot kernel, one
+# PT_LOAD at 1 MiB from file offset 84: the header, then "mov al,0; out
+# 0xf4,al" (isa-debug-exit: status 1), entered at 1 MiB + 12.
+mb_elf() {
+	{
+		printf '\177ELF\001\001\001\000\000\000\000\000\000\000\000\000'
+		le16 2; le16 3; le32 1; le32 0x10000c; le32 52; le32 0; le32 0
+		le16 52; le16 32; le16 1; le16 0; le16 0; le16 0
+		le32 1; le32 84; le32 0x100000; le32 0x100000; le32 "$3"; le32 "$4"; le32 7; le32 4
+		le32 0x1badb002; le32 "$2"; le32 $(((0 - 0x1badb002 - $2) & 0xffffffff))
+		printf '\260\000\346\364'
+	} >"$1"
+}
+mkfifo "$T/fifo"
+input "a FIFO as the image: refused, not waited on" 121 "^kvm-vmm: $T/fifo: a FIFO, not a regular file$" "$T/fifo"
+input "a FIFO as a multiboot module" 121 "^kvm-vmm: $T/fifo: a FIFO, not a regular file$" --initrd "$T/fifo" "$G/test/mbtest.elf"
+input "a device as the image" 121 "^kvm-vmm: /dev/null: a device, not a regular file$" /dev/null
+mb_elf "$T/fsz.elf" 3 16 8
+input "ELF file size over memory size: said so" 121 \
+	"^kvm-vmm: $T/fsz.elf: ELF segment 0: file size 0x10 is larger than its memory size 0x8$" "$T/fsz.elf"
+mb_elf "$T/bit3.elf" 11 16 16
+input "multiboot header flag bit 3: refused" 121 \
+	"^kvm-vmm: $T/bit3.elf: the multiboot header requires flag bit 3, which kvm-vmm does not know" "$T/bit3.elf"
+mb_elf "$T/bit16.elf" 65539 16 16
+input "multiboot flag bit 16 without the addresses: refused" 121 \
+	"^kvm-vmm: $T/bit16.elf: the multiboot header sets flag bit 16" "$T/bit16.elf"
+input "multiboot kernel with --mem under 2 MiB: 121 before KVM" 121 \
+	"^kvm-vmm: $G/test/mbtest.elf: a multiboot kernel needs at least 2 MiB of guest memory; --mem gives 1024 KiB$" --mem 1M "$G/test/mbtest.elf"
+# A 2 GiB BSS: not written, so the guest starts at once and the host backs
+# none of it.
+mb_elf "$T/bss.elf" 3 16 0x80000000
+t0=$(date +%s)
+vmm --mem 2200M --timeout 30 "$T/bss.elf"
+t1=$(date +%s)
+[ "$RC" -eq 1 ] && [ $((t1 - t0)) -le 5 ] && ok "a 2 GiB BSS is not written ($((t1 - t0)) s)" ||
+	bad "a 2 GiB BSS" "status $RC, $((t1 - t0)) s"
+mb_elf "$T/ok.elf" 3 16 16
+vmm "$T/ok.elf"
+[ "$RC" -eq 1 ] && ok "the hand-made multiboot kernel runs" || bad "hand-made multiboot kernel" "status $RC"
+# The guests' RAM added up: 64 guests of 64 GiB are more than this machine has.
+set --
+for i in $(seq 64); do set -- "$@" "$G/hello.bin"; done
+input "64 guests of 64 GiB: more RAM than the host's" 121 "^kvm-vmm: the 64 guests' RAM adds up to 4194304 MiB, more than this host's" --mem 64G "$@"
+set --
+
 echo "e2e: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
