@@ -322,11 +322,15 @@ int boot_check_total_in(const struct boot_plan *first, size_t stride, int n,
 
 		sum += p->mem_size; /* at most 64 x 64 GiB: no overflow */
 	}
-	if (sum <= host)
+	/* Guest RAM is taken only as it is touched, but KVM keeps
+	 * bookkeeping for every page of a memory slot from the start (about
+	 * 160 MB for 64 GiB): the sum may exceed the host's memory, not
+	 * without bound. */
+	if (sum <= BOOT_RAM_OVERCOMMIT * host)
 		return 0;
 	return throw_err(STATUS_BAD_INPUT,
-			 "the %d guests' RAM adds up to %" PRIu64 " MiB, more than this host's %" PRIu64 " MiB of memory and swap (MemTotal + SwapTotal in %s); give less --mem or fewer images",
-			 n, sum >> 20, host >> 20, meminfo);
+			 "the %d guests' RAM adds up to %" PRIu64 " MiB, more than %d times this host's %" PRIu64 " MiB of memory and swap (MemTotal + SwapTotal in %s); give less --mem or fewer images",
+			 n, sum >> 20, BOOT_RAM_OVERCOMMIT, host >> 20, meminfo);
 }
 
 int boot_check_total(const struct boot_plan *first, size_t stride, int n)

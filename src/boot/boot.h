@@ -110,6 +110,9 @@ void boot_plan_free(struct boot_plan *plan);
  * plans are n, stride bytes apart (&guests[0].plan, sizeof(guests[0])).
  * 0, or STATUS_BAD_INPUT after one line; 0 when /proc/meminfo cannot be
  * read. */
+/* How many times the host's memory and swap the guests' RAM may add up to
+ * (boot_check_total). */
+#define BOOT_RAM_OVERCOMMIT 8
 int boot_check_total(const struct boot_plan *first, size_t stride, int n);
 /* The same against another meminfo file (tests). */
 int boot_check_total_in(const struct boot_plan *first, size_t stride, int n,
