@@ -162,11 +162,11 @@ run: all
 #   DOCDIR   README.md, docs/*.md, LICENSE
 #   MANDIR   man1/kvm-vmm.1, and kvm-vmm-qemu.1, a link to it
 # --help and --version name DATADIR and DOCDIR: they are compiled into
-# cli.o, which is rebuilt when they change (the stamp file changes only then).
+# cli_help.o, which is rebuilt when they change (the stamp file changes only then).
 INSTALL_DOCS := README.md $(wildcard docs/*.md) LICENSE
 INSTALL_GUESTS := $(REAL_GUESTS) $(FLAT_IMAGES) $(QEMU_IMAGES)
-$(B)/obj/src/cli.o $(B)/asan/obj/src/cli.o: override CPPFLAGS += -DDATADIR='"$(DATADIR)"' -DDOCDIR='"$(DOCDIR)"'
-$(B)/obj/src/cli.o $(B)/asan/obj/src/cli.o: $(B)/install-paths
+$(B)/obj/src/cli_help.o $(B)/asan/obj/src/cli_help.o: override CPPFLAGS += -DDATADIR='"$(DATADIR)"' -DDOCDIR='"$(DOCDIR)"'
+$(B)/obj/src/cli_help.o $(B)/asan/obj/src/cli_help.o: $(B)/install-paths
 $(B)/install-paths: FORCE
 	@mkdir -p $(B); p='$(DATADIR) $(DOCDIR)'; [ "$$(cat $@ 2>/dev/null)" = "$$p" ] || echo "$$p" >$@
 .PHONY: FORCE

@@ -46,6 +46,8 @@ extern const char console_help_text[];
 /* QEMU's mux format: "[HH:MM:SS.mmm] ", the time since they were switched
  * on. Writes it NUL-terminated into dst (at least 32 bytes); its length. */
 size_t console_format_timestamp(char *dst, size_t size, uint64_t elapsed_ns);
+/* The prefix for a line starting now: "" when timestamps are off. */
+void console_current_stamp(char stamp[32]);
 /* Switches timestamps on (counting from now_ns) or off; true when on. */
 bool console_timestamps_toggle(uint64_t now_ns);
 /* 0: off; else when they were switched on. */
