@@ -198,6 +198,14 @@ static void handle_io(struct vcpu *v)
 	bool is_write = run->io.direction == KVM_EXIT_IO_OUT;
 	uint64_t bytes = (uint64_t)run->io.size * run->io.count;
 
+	/* The run area is KVM's, but never trusted: an access is 1, 2 or 4
+	 * bytes, at least once, and lies inside the area. */
+	if ((run->io.size != 1 && run->io.size != 2 && run->io.size != 4) || run->io.count == 0) {
+		vcpu_fault(v, STATUS_GUEST_FAULT, "bad exit",
+			   "KVM reported port I/O of %u bytes, %u times", run->io.size,
+			   run->io.count);
+		return;
+	}
 	if (run->io.data_offset > v->run_size || bytes > v->run_size - run->io.data_offset) {
 		vcpu_fault(v, STATUS_GUEST_FAULT, "bad exit",
 			   "KVM reported port I/O data outside the run area");
@@ -299,7 +307,7 @@ static void handle_cancel(struct vcpu *v)
 		vcpu_stop(v, status, "stopped", NULL);
 }
 
-static void handle_exit(struct vcpu *v)
+void vcpu_handle_exit(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
 
@@ -370,7 +378,7 @@ int vcpu_run(struct vcpu *v)
 
 		if (v->verbose && !access)
 			trace_exit(v);
-		handle_exit(v);
+		vcpu_handle_exit(v);
 		if (v->verbose && access)
 			trace_exit(v);
 	}

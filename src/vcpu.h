@@ -57,6 +57,10 @@ int vcpu_enable_coalesced(struct vcpu *v);
 void vcpu_destroy(struct vcpu *v);
 /* Runs until the guest stops; returns its status. */
 int vcpu_run(struct vcpu *v);
+/* The one exit switch: handles the exit described in v->run. vcpu_run()
+ * calls it after each KVM_RUN; tests and fuzzers call it with a run area
+ * they filled (v->fd -1: register reads then fail, and say so). */
+void vcpu_handle_exit(struct vcpu *v);
 /* Safe from any thread: makes a running vcpu_run() return soon. */
 void vcpu_cancel(struct vcpu *v, int status);
 
