@@ -167,12 +167,11 @@ static int report(const struct options *opts, FILE *json, struct guest *guests, 
 
 /* Runs the guests opts names; *guest_chose tells whether the status is
  * one a guest asked for (EXIT, isa-debug-exit) rather than kvm-vmm's. */
-static int run(const struct options *o, uint64_t t_start, bool *guest_chose)
+static int run(const struct options *opts, uint64_t t_start, bool *guest_chose)
 {
-	struct options opts = *o;
 	pthread_mutex_t stdout_lock = PTHREAD_MUTEX_INITIALIZER;
 	int status = 0;
-	struct guest *guests = calloc((size_t)opts.nimages, sizeof(*guests));
+	struct guest *guests = calloc((size_t)opts->nimages, sizeof(*guests));
 
 	if (!guests)
 		return throw_err(STATUS_HOST_ERROR, "out of memory");
@@ -181,8 +180,8 @@ static int run(const struct options *o, uint64_t t_start, bool *guest_chose)
 	FILE *json = NULL;
 	bool json_created = false;
 
-	if (opts.stats_json) {
-		json = stats_json_open(opts.stats_json, &json_created);
+	if (opts->stats_json) {
+		json = stats_json_open(opts->stats_json, &json_created);
 		if (!json) {
 			free(guests);
 			return STATUS_USAGE;
@@ -190,17 +189,17 @@ static int run(const struct options *o, uint64_t t_start, bool *guest_chose)
 	}
 	/* Every image is checked before any guest starts: bad input never
 	 * leaves half a run behind. */
-	for (int i = 0; i < opts.nimages; i++) {
-		status = boot_prepare(opts.images[i], &opts, &guests[i].image,
+	for (int i = 0; i < opts->nimages; i++) {
+		status = boot_prepare(opts->images[i], opts, &guests[i].image,
 				      &guests[i].plan);
 		if (status)
 			goto out;
 	}
 	/* All of them at once must fit what the host can back. */
-	status = boot_check_total(&guests[0].plan, sizeof(guests[0]), opts.nimages);
+	status = boot_check_total(&guests[0].plan, sizeof(guests[0]), opts->nimages);
 	if (status)
 		goto out;
-	name_guests(guests, opts.nimages);
+	name_guests(guests, opts->nimages);
 
 	sigset_t blocked;
 
@@ -231,12 +230,12 @@ static int run(const struct options *o, uint64_t t_start, bool *guest_chose)
 		status = STATUS_NO_KVM;
 		goto out;
 	}
-	warn_slow_guests(guests, opts.nimages);
-	for (int i = 0; i < opts.nimages; i++) {
+	warn_slow_guests(guests, opts->nimages);
+	for (int i = 0; i < opts->nimages; i++) {
 		struct guest *g = &guests[i];
 
 		g->index = i;
-		g->opts = &opts;
+		g->opts = opts;
 		g->kvm_fd = kvm_fd;
 		g->start_ns = t_start;
 		g->kvm_opened_ns = t_kvm;
@@ -253,9 +252,9 @@ static int run(const struct options *o, uint64_t t_start, bool *guest_chose)
 		g->started = true;
 	}
 
-	int stop_signal = wait_for_guests(guests, opts.nimages, opts.timeout_ms, &blocked);
+	int stop_signal = wait_for_guests(guests, opts->nimages, opts->timeout_ms, &blocked);
 
-	for (int i = 0; i < opts.nimages; i++) {
+	for (int i = 0; i < opts->nimages; i++) {
 		if (guests[i].started)
 			pthread_join(guests[i].thread, NULL);
 		if (guests[i].status > status) {
@@ -269,7 +268,7 @@ static int run(const struct options *o, uint64_t t_start, bool *guest_chose)
 		status = STATUS_HOST_ERROR;
 		*guest_chose = false;
 	}
-	if (report(&opts, json, guests, opts.nimages, now_ns() - t_start) < 0 &&
+	if (report(opts, json, guests, opts->nimages, now_ns() - t_start) < 0 &&
 	    status < STATUS_HOST_ERROR)
 		status = STATUS_HOST_ERROR;
 	json = NULL; /* closed by report() */
@@ -278,9 +277,9 @@ static int run(const struct options *o, uint64_t t_start, bool *guest_chose)
 		*guest_chose = false;
 	}
 out:
-	stats_json_abandon(json, opts.stats_json, json_created);
+	stats_json_abandon(json, opts->stats_json, json_created);
 	term_restore();
-	for (int i = 0; i < opts.nimages; i++) {
+	for (int i = 0; i < opts->nimages; i++) {
 		image_free(&guests[i].image);
 		boot_plan_free(&guests[i].plan);
 	}
