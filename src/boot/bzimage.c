@@ -4,6 +4,7 @@
 
 #include "../err.h"
 #include "../x86.h"
+#include "le.h"
 
 /* Offsets in the file's first sectors, which are also the offsets of the
  * same fields in the zero page (boot.rst, "The real-mode kernel header";
@@ -51,45 +52,6 @@
 /* __BOOT_CS and __BOOT_DS of the 64-bit protocol. */
 #define BOOT_CS 0x10
 #define BOOT_DS 0x18
-
-static uint16_t rd16(const uint8_t *p, size_t off)
-{
-	uint16_t v;
-
-	memcpy(&v, p + off, sizeof(v));
-	return v;
-}
-
-static uint32_t rd32(const uint8_t *p, size_t off)
-{
-	uint32_t v;
-
-	memcpy(&v, p + off, sizeof(v));
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p, size_t off)
-{
-	uint64_t v;
-
-	memcpy(&v, p + off, sizeof(v));
-	return v;
-}
-
-static void wr16(uint8_t *p, size_t off, uint16_t v)
-{
-	memcpy(p + off, &v, sizeof(v));
-}
-
-static void wr32(uint8_t *p, size_t off, uint32_t v)
-{
-	memcpy(p + off, &v, sizeof(v));
-}
-
-static void wr64(uint8_t *p, size_t off, uint64_t v)
-{
-	memcpy(p + off, &v, sizeof(v));
-}
 
 static uint64_t align_up(uint64_t v, uint64_t align)
 {

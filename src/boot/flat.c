@@ -7,21 +7,12 @@
 #include "../x86.h"
 #include "boot.h"
 #include "bzimage.h"
+#include "le.h"
 #include "minikvm/abi.h"
 #include "multiboot.h"
 
 #define PAGE 0x1000u
 #define GIB (1ull << 30)
-
-static void wr32(uint8_t *p, uint64_t off, uint32_t v)
-{
-	memcpy(p + off, &v, sizeof(v));
-}
-
-static void wr64(uint8_t *p, uint64_t off, uint64_t v)
-{
-	memcpy(p + off, &v, sizeof(v));
-}
 
 /* What both protocols check: a flat binary, not a kernel with a header of
  * its own; the file at --load clear of the GDT, IDT and page tables; an

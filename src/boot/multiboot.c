@@ -6,6 +6,7 @@
 #include "../err.h"
 #include "../x86.h"
 #include "acpi.h"
+#include "le.h"
 #include "mptable.h"
 
 /* Multiboot information flags (spec section 3.3). */
@@ -29,23 +30,15 @@ struct mb_mmap_entry {
 
 #define MB_LOW_RAM_END 0x9fc00u /* where the EBDA starts on a PC */
 
-static uint32_t read32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 long multiboot_find_header(const uint8_t *data, size_t size)
 {
 	size_t end = size < MB_SEARCH_LEN ? size : MB_SEARCH_LEN;
 
 	for (size_t off = 0; off + 12 <= end; off += 4) {
-		uint32_t magic = read32(data + off), flags = read32(data + off + 4);
+		uint32_t magic = rd32(data, off), flags = rd32(data, off + 4);
 
 		if (magic == MB_HEADER_MAGIC &&
-		    (uint32_t)(magic + flags + read32(data + off + 8)) == 0)
+		    (uint32_t)(magic + flags + rd32(data, off + 8)) == 0)
 			return (long)off;
 	}
 	return -1;
@@ -79,11 +72,11 @@ static int check_aout_kludge(const struct image *img, long off,
 	if ((size_t)off + 32 > img->size)
 		return throw_err(-1, "%s: the multiboot header sets flag bit 16 (load addresses in the header) but the file ends inside them",
 				 img->path);
-	header_addr = read32(h + 12);
-	load_addr = read32(h + 16);
-	load_end = read32(h + 20);
-	bss_end = read32(h + 24);
-	entry = read32(h + 28);
+	header_addr = rd32(h, 12);
+	load_addr = rd32(h, 16);
+	load_end = rd32(h, 20);
+	bss_end = rd32(h, 24);
+	entry = rd32(h, 28);
 	end = bss_end ? bss_end : load_end;
 	if (!end && header_addr >= load_addr && header_addr - load_addr <= (uint64_t)off)
 		end = (uint64_t)load_addr + img->size - ((uint64_t)off - (header_addr - load_addr));
@@ -103,7 +96,7 @@ static int check_header_flags(const struct image *img, struct multiboot_kernel *
 	if (off < 0)
 		return throw_err(-1, "%s: no multiboot header in the first %u bytes",
 				 img->path, MB_SEARCH_LEN);
-	flags = read32(img->data + off + 4);
+	flags = rd32(img->data, off + 4);
 	k->header_flags = flags;
 	unknown = flags & MBH_REQUIRED & ~(MBH_PAGE_ALIGN | MBH_MEMORY_INFO | MBH_VIDEO_MODE);
 	if (unknown)
