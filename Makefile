@@ -222,6 +222,10 @@ run-linux: $(B)/kvm-vmm $(B)/initramfs.cpio.gz
 test-install:
 	sh tests/e2e/install.sh
 
+# Fuzz targets (make fuzz, test-fuzz), the random-guest soak (make soak,
+# test-soak) and the ThreadSanitizer lane (test-tsan), each in its own file.
+-include tests/fuzz/fuzz.mk tests/soak/soak.mk tests/tsan/tsan.mk
+
 clean:
 	rm -rf $(B)
 clean-clang:
