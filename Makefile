@@ -116,8 +116,18 @@ bench: all static $(BENCH_TOOLS)
 	python3 bench/bench.py
 
 # --- tests ---
-$(B)/unit-tests: $(patsubst %.c,$(B)/obj/%.o,$(UNIT_SRCS) $(LIB_SRCS))
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# The unit tests also compile the sandbox's rules with libseccomp (Debian's
+# libseccomp-dev), to check that src/sandbox_filter.c is what they give.
+SANDBOX_COMPILE := $(B)/obj/tools/sandbox_compile.o
+$(B)/unit-tests: $(patsubst %.c,$(B)/obj/%.o,$(UNIT_SRCS) $(LIB_SRCS)) $(SANDBOX_COMPILE)
+	$(CC) $(LDFLAGS) -o $@ $^ -lseccomp $(LDLIBS)
+
+# After a change to src/sandbox_rules.c: the programs kvm-vmm loads.
+$(B)/gen-sandbox-filter: tools/gen-sandbox-filter.c $(SANDBOX_COMPILE) $(B)/obj/src/sandbox_rules.o
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ -lseccomp
+sandbox-filter: $(B)/gen-sandbox-filter
+	$(B)/gen-sandbox-filter >src/sandbox_filter.c.new && mv src/sandbox_filter.c.new src/sandbox_filter.c
+.PHONY: sandbox-filter
 
 test-unit: $(B)/unit-tests
 	$(B)/unit-tests

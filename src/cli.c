@@ -28,6 +28,7 @@ enum {
 	OPT_CPU,
 	OPT_SERIAL,
 	OPT_NOGRAPHIC,
+	OPT_NO_SANDBOX,
 };
 
 #define SHORT_OPTIONS ":hVvm:p:k:i:c:"
@@ -61,6 +62,7 @@ static const struct option long_options[] = {
 	{ "cpus", required_argument, NULL, 'c' },
 	{ "serial", required_argument, NULL, OPT_SERIAL },
 	{ "nographic", no_argument, NULL, OPT_NOGRAPHIC },
+	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -506,6 +508,9 @@ int cli_parse(int argc, char **argv, struct options *opts)
 			break;
 		case OPT_COALESCED_IO:
 			opts->coalesced_io = true;
+			break;
+		case OPT_NO_SANDBOX:
+			opts->no_sandbox = true;
 			break;
 		case OPT_DEBUG_IO:
 			opts->debug_io = true;

@@ -37,6 +37,7 @@ struct options {
 	const char *initrd;  /* --initrd: Linux's initramfs, or a multiboot
 			      * kernel's modules, "FILE args,FILE args" */
 	bool pc_testdev;     /* --device pc-testdev: QEMU's test device */
+	bool no_sandbox;     /* --no-sandbox: no seccomp filter (sandbox.c) */
 	struct cpuid_policy cpu; /* --cpu: the CPU the guest is shown */
 	/* Started as kvm-vmm-qemu: QEMU's exit statuses (isa-debug-exit's
 	 * (v << 1) | 1 unclamped, 0 on a shutdown request, 1 on an error). */

@@ -63,6 +63,8 @@ void cli_print_help(void)
 	       "      --debug-io         log accesses to unclaimed ports to stderr\n"
 	       "      --coalesced-io     real-mode and --long-mode guests: KVM queues UART\n"
 	       "                         output bytes, replayed at the next exit, in order\n"
+	       "      --no-sandbox       run without the seccomp sandbox that otherwise\n"
+	       "                         holds kvm-vmm to its run loop's system calls\n"
 	       "  -h, --help             display this help and exit\n"
 	       "  -V, --version          output version information and exit\n"
 	       "\n"

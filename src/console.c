@@ -345,6 +345,12 @@ bool console_in_pending(struct console_in *in)
 	return pending;
 }
 
+/* The vCPU's cancel flag, which another thread sets (vcpu_cancel). */
+static bool in_cancelled(const struct console_in *in)
+{
+	return in->cancel && __atomic_load_n(in->cancel, __ATOMIC_SEQ_CST);
+}
+
 void console_in_wait_taken(struct console_in *in, int timeout_ms)
 {
 	struct timespec until;
@@ -357,10 +363,17 @@ void console_in_wait_taken(struct console_in *in, int timeout_ms)
 		until.tv_nsec -= 1000000000;
 	}
 	pthread_mutex_lock(&in->lock);
-	while (in->pos < in->len && !(in->cancel && *in->cancel))
+	while (in->pos < in->len && !in_cancelled(in))
 		if (pthread_cond_timedwait(&in->taken, &in->lock, &until) != 0)
 			break;
 	pthread_mutex_unlock(&in->lock);
+}
+
+/* The thread reading input (the vCPU's or the input thread) sets it,
+ * with in->lock held; the input thread and main poll it without. */
+bool console_in_quit_requested(struct console_in *in)
+{
+	return __atomic_load_n(&in->quit_requested, __ATOMIC_SEQ_CST);
 }
 
 bool console_in_eof(struct console_in *in)
@@ -404,7 +417,7 @@ static void in_act(void *opaque, enum console_action a, const struct console_esc
 
 	switch (a) {
 	case CONSOLE_ACT_QUIT:
-		in->quit_requested = true;
+		__atomic_store_n(&in->quit_requested, true, __ATOMIC_SEQ_CST);
 		in->eof = true;
 		kill(getpid(), SIGUSR2);
 		break;
@@ -481,7 +494,7 @@ static void refill(struct console_in *in, int timeout_ms)
 			in->eof = true;
 			return;
 		}
-		if (in->cancel && *in->cancel)
+		if (in_cancelled(in))
 			return;
 		if (timeout_ms >= 0) {
 			timeout_ms -= slice;
@@ -515,7 +528,7 @@ int console_in_getc(struct console_in *in, uint8_t *byte, int timeout_ms)
 		ret = 1;
 		if (in->pos == in->len)
 			pthread_cond_broadcast(&in->taken);
-	} else if (in->eof || (in->cancel && *in->cancel)) {
+	} else if (in->eof || in_cancelled(in)) {
 		ret = -1;
 	}
 	pthread_mutex_unlock(&in->lock);

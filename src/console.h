@@ -158,9 +158,12 @@ struct console_in {
 	bool escapes;
 	struct console_escapes esc;
 	int msg_fd; /* -1 (the default): no messages */
+	/* Set by whichever thread read the Ctrl-A X, watched by others
+	 * without the lock: accessed atomically (console_in_quit_requested). */
 	volatile bool quit_requested;
 	/* Checked while blocked waiting for input, so a stop request ends the
-	 * wait within one poll interval. */
+	 * wait within one poll interval; another thread sets it, so it is read
+	 * atomically. */
 	const volatile bool *cancel;
 };
 
@@ -177,6 +180,8 @@ bool console_in_pending(struct console_in *in);
  * polling (every wake-up of a host thread can preempt a vCPU). */
 void console_in_wait_taken(struct console_in *in, int timeout_ms);
 bool console_in_eof(struct console_in *in);
+/* True once Ctrl-A X was typed; safe from any thread while in is in use. */
+bool console_in_quit_requested(struct console_in *in);
 /* True once no byte will ever come: EOF reached and everything consumed. */
 bool console_in_closed(struct console_in *in);
 /* With escapes: waits up to timeout_ms for input and reads it behind what

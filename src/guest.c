@@ -13,6 +13,7 @@
 
 #include "dev/debug_exit.h"
 #include "err.h"
+#include "start_gate.h"
 #include "status.h"
 
 /* The run area of the vCPU this thread drives; the kick handler sets
@@ -23,8 +24,10 @@ static __thread struct kvm_run *thread_run;
 static void kick_handler(int sig)
 {
 	(void)sig;
+	/* Atomic: vcpu_cancel sets it too, from another thread. Relaxed: the
+	 * one reader is KVM, in this thread's next KVM_RUN. */
 	if (thread_run)
-		thread_run->immediate_exit = 1;
+		__atomic_store_n(&thread_run->immediate_exit, 1, __ATOMIC_RELAXED);
 }
 
 int guest_install_kick_handler(void)
@@ -127,7 +130,7 @@ static void *input_thread(void *arg)
 	       !__atomic_load_n(&g->vcpu_done, __ATOMIC_SEQ_CST)) {
 		if (g->vm.has_irqchip)
 			uart_input_changed(&g->uart);
-		if (g->in.quit_requested)
+		if (console_in_quit_requested(&g->in))
 			break;
 		if (console_in_eof(&g->in))
 			break; /* the carrier drops when the guest reads the rest */
@@ -297,33 +300,35 @@ static int start_aps(struct guest *g)
 	return ret;
 }
 
-/* 0, or the status of the failure: the host out of memory or threads, or
- * KVM refusing what the guest needs. */
-static int guest_setup(struct guest *g)
+/* A thread's /proc stat, kept open: the sandbox forbids opening it later,
+ * and a read from offset 0 gives its state anew each time. */
+static int open_thread_stat(pid_t tid)
 {
-	console_out_init(&g->out, STDOUT_FILENO, g->opts->tag ? g->name : NULL,
-			 g->stdout_lock);
-	/* Every stop cancels vCPU 0, whichever vCPU is writing. */
-	console_out_set_cancel(&g->out, &g->vcpu.cancel);
-	if (!g->opts->tag && g->opts->nimages > 1)
-		console_out_set_lines(&g->out);
-	__atomic_store_n(&g->out_ready, true, __ATOMIC_SEQ_CST);
-	console_in_init(&g->in, g->input_fd, &g->vcpu.cancel);
-	fw_cfg_init(&g->fw_cfg);
-	uart_init(&g->uart, &g->out, g->input_fd >= 0 ? &g->in : NULL);
-	if (vm_create(&g->vm, g->kvm_fd, g->plan.mem_size) < 0 || create_machine(g) < 0)
-		return status_from_errno(errno);
-	g->in.escapes = g->input_fd >= 0 && g->raw_terminal;
-	g->in.msg_fd = STDERR_FILENO;
-	hypercall_init(&g->hypercall, &g->vm, &g->out, &g->in);
-	if (register_devices(g) < 0)
-		return throw_err(STATUS_NO_KVM, "%s: cannot register devices", g->name);
-	if (g->input_fd >= 0 && (g->vm.has_irqchip || g->in.escapes)) {
-		if (pthread_create(&g->input_thread, NULL, input_thread, g) != 0)
-			return throw_err(STATUS_HOST_ERROR, "%s: cannot start the input thread",
-					 g->name);
-		g->input_started = true;
-	}
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/* --dump-mem's file name: one per guest when there are several. */
+static void dump_path(const struct guest *g, char *path, size_t size)
+{
+	if (g->opts->nimages > 1)
+		snprintf(path, size, "%s.%d", g->opts->dump_mem, g->index);
+	else
+		snprintf(path, size, "%s", g->opts->dump_mem);
+}
+
+/* Opened at set-up, before the sandbox forbids open: a path that cannot be
+ * written fails the run before the guest starts. */
+static int open_dump_file(struct guest *g)
+{
+	char path[4096];
+
+	dump_path(g, path, sizeof(path));
+	g->dump_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (g->dump_fd < 0)
+		return throw_err(-1, "%s: cannot write the guest's memory (--dump-mem):", path);
 	return 0;
 }
 
@@ -331,16 +336,11 @@ static int guest_setup(struct guest *g)
 static int dump_memory(struct guest *g)
 {
 	char path[4096];
-	int fd;
 	size_t done = 0;
+	int fd = g->dump_fd;
 
-	if (g->opts->nimages > 1)
-		snprintf(path, sizeof(path), "%s.%d", g->opts->dump_mem, g->index);
-	else
-		snprintf(path, sizeof(path), "%s", g->opts->dump_mem);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return throw_err(-1, "%s: cannot write the guest's memory (--dump-mem):", path);
+	g->dump_fd = -1;
+	dump_path(g, path, sizeof(path));
 	while (done < g->vm.mem_size) {
 		ssize_t n = write(fd, g->vm.mem + done, g->vm.mem_size - done);
 
@@ -357,6 +357,40 @@ static int dump_memory(struct guest *g)
 	return 0;
 }
 
+/* 0, or the status of the failure: the host out of memory or threads, or
+ * KVM refusing what the guest needs. */
+static int guest_setup(struct guest *g)
+{
+	console_out_init(&g->out, STDOUT_FILENO, g->opts->tag ? g->name : NULL,
+			 g->stdout_lock);
+	/* Every stop cancels vCPU 0, whichever vCPU is writing. */
+	console_out_set_cancel(&g->out, &g->vcpu.cancel);
+	if (!g->opts->tag && g->opts->nimages > 1)
+		console_out_set_lines(&g->out);
+	console_in_init(&g->in, g->input_fd, &g->vcpu.cancel);
+	/* Published once both are initialised: main's tick flushes out, and
+	 * main watches in for Ctrl-A X (guest_quit_requested). */
+	__atomic_store_n(&g->out_ready, true, __ATOMIC_SEQ_CST);
+	fw_cfg_init(&g->fw_cfg);
+	uart_init(&g->uart, &g->out, g->input_fd >= 0 ? &g->in : NULL);
+	if (g->opts->dump_mem && open_dump_file(g) < 0)
+		return STATUS_HOST_ERROR;
+	if (vm_create(&g->vm, g->kvm_fd, g->plan.mem_size) < 0 || create_machine(g) < 0)
+		return status_from_errno(errno);
+	g->in.escapes = g->input_fd >= 0 && g->raw_terminal;
+	g->in.msg_fd = STDERR_FILENO;
+	hypercall_init(&g->hypercall, &g->vm, &g->out, &g->in);
+	if (register_devices(g) < 0)
+		return throw_err(STATUS_NO_KVM, "%s: cannot register devices", g->name);
+	if (g->input_fd >= 0 && (g->vm.has_irqchip || g->in.escapes)) {
+		if (pthread_create(&g->input_thread, NULL, input_thread, g) != 0)
+			return throw_err(STATUS_HOST_ERROR, "%s: cannot start the input thread",
+					 g->name);
+		g->input_started = true;
+	}
+	return 0;
+}
+
 void *guest_thread(void *arg)
 {
 	struct guest *g = arg;
@@ -369,14 +403,20 @@ void *guest_thread(void *arg)
 
 	g->vm.vm_fd = -1;
 	g->vcpu.fd = -1;
+	g->dump_fd = -1;
 	g->vcpu.name = g->name;
 	g->vcpu.stats = &g->stats;
 	pthread_mutex_lock(&g->cpu_lock);
 	g->bsp_thread = pthread_self();
 	g->bsp_tid = (pid_t)syscall(SYS_gettid);
+	g->bsp_stat_fd = open_thread_stat(g->bsp_tid);
 	g->bsp_running = true;
 	pthread_mutex_unlock(&g->cpu_lock);
 	g->status = guest_setup(g);
+	/* The sandbox closes once every guest is here; only then may any of
+	 * them run. */
+	if (!start_gate_arrive(g->gate) && !g->status)
+		g->status = STATUS_HOST_ERROR;
 	if (!g->status && start_aps(g) < 0)
 		g->status = STATUS_HOST_ERROR;
 	if (g->status) {
@@ -384,9 +424,9 @@ void *guest_thread(void *arg)
 	} else {
 		thread_run = g->vcpu.run;
 		t = now_ns();
-		g->stats.setup_ns = t - g->kvm_opened_ns;
+		stats_set_ns(&g->stats.setup_ns, t - g->kvm_opened_ns);
 		g->status = vcpu_run(&g->vcpu);
-		g->stats.run_ns = now_ns() - t;
+		stats_set_ns(&g->stats.run_ns, now_ns() - t);
 		thread_run = NULL;
 	}
 	vcpu_ended(g, &g->vcpu, g->status);
@@ -423,13 +463,18 @@ void *guest_thread(void *arg)
 	}
 	if (console_output_error() && g->status < STATUS_HOST_ERROR)
 		g->status = STATUS_HOST_ERROR;
-	if (g->opts->dump_mem && g->vm.mem && dump_memory(g) < 0 &&
+	if (g->dump_fd >= 0 && g->vm.mem && dump_memory(g) < 0 &&
 	    g->status < STATUS_HOST_ERROR)
 		g->status = STATUS_HOST_ERROR;
+	if (g->dump_fd >= 0)
+		close(g->dump_fd);
 
 	t = now_ns();
 	pthread_mutex_lock(&g->cpu_lock);
 	g->vcpus_closed = true;
+	if (g->bsp_stat_fd >= 0)
+		close(g->bsp_stat_fd);
+	g->bsp_stat_fd = -1;
 	pthread_mutex_unlock(&g->cpu_lock);
 	for (int i = 0; g->aps && i < g->plan.nr_vcpus - 1; i++)
 		vcpu_destroy(&g->aps[i].vcpu);
@@ -439,7 +484,7 @@ void *guest_thread(void *arg)
 	vm_destroy(&g->vm);
 	fw_cfg_free(&g->fw_cfg);
 	pc_testdev_free(&g->testdev);
-	g->stats.teardown_ns = now_ns() - t;
+	stats_set_ns(&g->stats.teardown_ns, now_ns() - t);
 
 	__atomic_store_n(&g->finished, true, __ATOMIC_SEQ_CST);
 	kill(getpid(), SIGUSR2);
@@ -450,15 +495,13 @@ void *guest_thread(void *arg)
 
 /* A guest's counters so far, for Ctrl-A S. The vCPU threads update them
  * while this reads them, without a lock: a progress report may be a few
- * exits behind, or one count mid-update, and that is all (the counters
- * are plain integers and the port table only grows). The APs' counters are
+ * exits behind, and that is all (each counter is read whole, atomically:
+ * stats_snapshot, stats_add; the port table only grows). The APs' counters are
  * added while vCPU 0 runs (cpu_lock keeps the APs' array alive); between
  * vCPU 0's end and the join of its APs they may be missing. */
 static void snapshot_stats(struct guest *g, struct run_stats *s, uint64_t now)
 {
-	*s = g->stats;
-	if (s->nports > STATS_MAX_PORTS)
-		s->nports = STATS_MAX_PORTS;
+	stats_snapshot(s, &g->stats);
 	pthread_mutex_lock(&g->cpu_lock);
 	if (g->bsp_running && !g->vcpus_closed)
 		for (int i = 0; g->aps && i < g->plan.nr_vcpus - 1; i++)
@@ -496,19 +539,15 @@ static void print_progress(struct guest *guests, int n)
 
 /* Whether a thread is asleep (blocked: in HLT, waiting for input) rather
  * than running or waiting for a CPU; from /proc, and asleep without it. */
-static bool thread_asleep(pid_t tid)
+static bool thread_asleep(int stat_fd)
 {
-	char path[64], buf[512];
-	int fd;
+	char buf[512];
 	ssize_t n;
 	const char *p;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (stat_fd < 0)
 		return true;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	n = pread(stat_fd, buf, sizeof(buf) - 1, 0);
 	if (n <= 0)
 		return true;
 	buf[n] = '\0';
@@ -541,7 +580,7 @@ static void flush_waiting_line(struct guest *g, uint64_t now)
 	pthread_mutex_lock(&g->cpu_lock);
 	if (g->bsp_running) {
 		cpu = thread_cpu_ns(g->bsp_thread);
-		asleep = thread_asleep(g->bsp_tid);
+		asleep = thread_asleep(g->bsp_stat_fd);
 	}
 	pthread_mutex_unlock(&g->cpu_lock);
 	if (since != g->tick_line_since) {
@@ -565,6 +604,13 @@ void guest_console_tick(struct guest *guests, int n)
 			flush_waiting_line(&guests[i], now);
 	if (console_take_stats_request())
 		print_progress(guests, n);
+}
+
+bool guest_quit_requested(struct guest *g)
+{
+	/* Not before the guest's thread has initialised g->in. */
+	return __atomic_load_n(&g->out_ready, __ATOMIC_SEQ_CST) &&
+	       console_in_quit_requested(&g->in);
 }
 
 long guest_console_tick_ns(const struct guest *guests, int n)

@@ -76,13 +76,16 @@ struct guest {
 	pthread_mutex_t cpu_lock;
 	pthread_t bsp_thread;
 	pid_t bsp_tid;	   /* for /proc: is vCPU 0 asleep (main's tick) */
+	int bsp_stat_fd;   /* its /proc stat, opened before the sandbox; -1 */
+	int dump_fd;	   /* --dump-mem's file, opened at set-up; -1 */
+	struct start_gate *gate; /* passed once set up; main closes the sandbox */
 	uint64_t tick_line_since, tick_line_cpu_ns; /* main's tick only */
 	bool bsp_running;  /* vCPU 0 may be in KVM_RUN: kick bsp_thread */
 	bool bsp_flushing; /* its run over, its last output being written: kick */
 	bool stopping;	   /* a vCPU ended; the others were told to stop */
 	bool vcpus_closed; /* torn down: nothing to cancel any more */
 	volatile bool vcpu_done; /* the run loop ended; the input thread stops */
-	bool out_ready;		 /* out is set up: main's tick may flush it */
+	bool out_ready;		 /* out and in are set up: main may use them */
 	volatile bool finished;  /* the thread has cleaned up */
 	int status;
 };
@@ -104,6 +107,8 @@ void guest_kick(struct guest *g);
 void guest_console_tick(struct guest *guests, int n);
 /* How often that must run, in ns; 0: only when main wakes anyway. */
 long guest_console_tick_ns(const struct guest *guests, int n);
+/* True once Ctrl-A X was typed at g's console; from main's wait loop. */
+bool guest_quit_requested(struct guest *g);
 /* Makes the vCPU kick signal (SIGUSR1) interrupt KVM_RUN. */
 int guest_install_kick_handler(void);
 

@@ -16,6 +16,9 @@
 #include "guest.h"
 #include "kvm_dev.h"
 #include "qemu_cli.h"
+#include "sandbox.h"
+#include "signals.h"
+#include "start_gate.h"
 #include "stats.h"
 #include "status.h"
 #include "term.h"
@@ -121,7 +124,7 @@ static int wait_for_guests(struct guest *guests, int n, uint64_t timeout_ms,
 		int sig = sigtimedwait(wake, NULL, &ts);
 
 		guest_console_tick(guests, n);
-		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+		if (signals_stop_run(sig)) {
 			stop_signal = sig;
 			stop_all(guests, n, STATUS_SIGNAL_BASE + sig);
 		} else if (stopping || stop_signal) {
@@ -132,7 +135,7 @@ static int wait_for_guests(struct guest *guests, int n, uint64_t timeout_ms,
 		} else if (console_output_closed()) {
 			stopping = true; /* EPIPE: console.c said so on stderr */
 			stop_all(guests, n, STATUS_HOST_ERROR);
-		} else if (guests[0].in.quit_requested) {
+		} else if (guest_quit_requested(&guests[0])) {
 			err_print("quit (Ctrl-A X)");
 			stopping = true;
 			stop_all(guests, n, STATUS_OK);
@@ -203,18 +206,16 @@ static int run(const struct options *opts, uint64_t t_start, bool *guest_chose)
 
 	sigset_t blocked;
 
-	/* Only the main thread takes SIGINT/SIGTERM/SIGHUP (and the guests'
-	 * "done" SIGUSR2), synchronously; vCPU threads unblock only SIGUSR1. */
-	sigemptyset(&blocked);
-	sigaddset(&blocked, SIGINT);
-	sigaddset(&blocked, SIGTERM);
-	sigaddset(&blocked, SIGHUP);
-	sigaddset(&blocked, SIGUSR1);
-	sigaddset(&blocked, SIGUSR2);
+	/* Only the main thread takes the signals that end a run (and the
+	 * guests' "done" SIGUSR2), synchronously; vCPU threads unblock only
+	 * SIGUSR1. A closed pipe and a file over its size limit are write
+	 * errors (EPIPE, EFBIG), reported as such, not a silent death. */
+	signals_wait_set(&blocked);
 	pthread_sigmask(SIG_BLOCK, &blocked, NULL);
 	sigdelset(&blocked, SIGUSR1);
 	signal(SIGPIPE, SIG_IGN);
-	if (guest_install_kick_handler() < 0) {
+	signal(SIGXFSZ, SIG_IGN);
+	if (guest_install_kick_handler() < 0 || signals_restore_terminal_on_fatal() < 0) {
 		status = throw_err(STATUS_HOST_ERROR, "sigaction:");
 		goto out;
 	}
@@ -231,6 +232,11 @@ static int run(const struct options *opts, uint64_t t_start, bool *guest_chose)
 		goto out;
 	}
 	warn_slow_guests(guests, opts->nimages);
+
+	struct start_gate gate;
+	int nstarted = 0;
+
+	start_gate_init(&gate);
 	for (int i = 0; i < opts->nimages; i++) {
 		struct guest *g = &guests[i];
 
@@ -242,6 +248,7 @@ static int run(const struct options *opts, uint64_t t_start, bool *guest_chose)
 		g->input_fd = i == 0 ? STDIN_FILENO : -1;
 		g->stdout_lock = &stdout_lock;
 		g->raw_terminal = raw_terminal && i == 0;
+		g->gate = &gate;
 		pthread_mutex_init(&g->cpu_lock, NULL);
 		if (pthread_create(&g->thread, NULL, guest_thread, g) != 0) {
 			err_print("%s: cannot start a vCPU thread", g->name);
@@ -250,7 +257,11 @@ static int run(const struct options *opts, uint64_t t_start, bool *guest_chose)
 			continue;
 		}
 		g->started = true;
+		nstarted++;
 	}
+	/* Set-up done everywhere: the sandbox closes, then the guests run. */
+	start_gate_wait_for(&gate, nstarted);
+	start_gate_open(&gate, opts->no_sandbox || sandbox_enter() == 0);
 
 	int stop_signal = wait_for_guests(guests, opts->nimages, opts->timeout_ms, &blocked);
 
@@ -262,6 +273,7 @@ static int run(const struct options *opts, uint64_t t_start, bool *guest_chose)
 			*guest_chose = guests[i].vcpu.guest_status;
 		}
 	}
+	start_gate_destroy(&gate);
 	close(kvm_fd);
 	/* A write error of guest output (reported where it happened). */
 	if (console_output_error() && status < STATUS_HOST_ERROR) {

@@ -405,6 +405,7 @@ enum qemu_opt_id {
 	Q_ENABLE_KVM,
 	Q_CPU,
 	Q_GLOBAL,
+	Q_SANDBOX,
 	Q_VERSION,
 	Q_HELP,
 };
@@ -434,6 +435,7 @@ static const struct qemu_opt {
 	{ "enable-kvm", false, Q_ENABLE_KVM },
 	{ "cpu", true, Q_CPU },
 	{ "global", true, Q_GLOBAL },
+	{ "sandbox", true, Q_SANDBOX },
 	{ "version", false, Q_VERSION },
 	{ "h", false, Q_HELP },
 	{ "help", false, Q_HELP },
@@ -505,6 +507,14 @@ static int apply_option(const struct qemu_opt *q, const char *opt, const char *v
 		return parse_cpu(opt, val, s);
 	case Q_GLOBAL:
 		return parse_global(opt, val);
+	case Q_SANDBOX:
+		/* kvm-vmm's own sandbox is on unless -sandbox off; QEMU's
+		 * sub-options only narrow what kvm-vmm never allows anyway. */
+		if (strncmp(val, "off", 3) == 0 && (val[3] == '\0' || val[3] == ','))
+			opts->no_sandbox = true;
+		else if (strncmp(val, "on", 2) != 0 || (val[2] != '\0' && val[2] != ','))
+			return invalid(opt, val, "need on or off");
+		return 0;
 	case Q_VERSION:
 		qemu_print_version();
 		return QEMU_CLI_EXIT_OK;

@@ -41,6 +41,7 @@ void qemu_print_help(void)
 	       "-device help    list the devices\n"
 	       "-global kvm-pit.lost_tick_policy=discard|delay\n"
 	       "                accepted and ignored\n"
+	       "-sandbox on|off kvm-vmm's seccomp sandbox, on by default\n"
 	       "\n"
 	       "Boot options:\n"
 	       "-kernel bzImage multiboot kernel (ELF) or Linux bzImage\n"

@@ -49,21 +49,49 @@ const char *stats_reason_name(uint32_t reason)
 	return "OTHER";
 }
 
-void stats_count_exit(struct run_stats *s, uint32_t reason)
+/* Ctrl-A S reads a guest's counters on main's thread while its vCPU
+ * threads count (guest.c's snapshot_stats). Each run_stats has one writer,
+ * the thread that owns it, so a relaxed load and store count (no locked
+ * add on the exit path); every access another thread may make at the same
+ * time is atomic, so each value read is whole, if a few exits behind. A
+ * new port's entry is filled before nports grows (release), and readers
+ * take nports first (acquire). */
+static uint64_t get(const uint64_t *c)
 {
-	s->exits++;
-	s->by_reason[reason < STATS_MAX_REASON ? reason : KVM_EXIT_UNKNOWN]++;
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
 }
 
+static void add(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, get(c) + n, __ATOMIC_RELAXED);
+}
+
+void stats_count_exit(struct run_stats *s, uint32_t reason)
+{
+	add(&s->exits, 1);
+	add(&s->by_reason[reason < STATS_MAX_REASON ? reason : KVM_EXIT_UNKNOWN], 1);
+}
+
+void stats_count_coalesced(struct run_stats *s)
+{
+	add(&s->coalesced_writes, 1);
+}
+
+/* Called by ports' writer only: its own reads of port need no atomics. */
 static struct port_count *find_port(struct port_count *ports, int *n, uint16_t port)
 {
-	for (int i = 0; i < *n; i++)
+	int have = *n;
+
+	for (int i = 0; i < have; i++)
 		if (ports[i].port == port)
 			return &ports[i];
-	if (*n == STATS_MAX_PORTS)
+	if (have == STATS_MAX_PORTS)
 		return NULL;
-	ports[*n] = (struct port_count){ .port = port };
-	return &ports[(*n)++];
+	__atomic_store_n(&ports[have].in, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&ports[have].out, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&ports[have].port, port, __ATOMIC_RELAXED);
+	__atomic_store_n(n, have + 1, __ATOMIC_RELEASE);
+	return &ports[have];
 }
 
 void stats_count_port(struct run_stats *s, uint16_t port, bool is_write)
@@ -71,33 +99,47 @@ void stats_count_port(struct run_stats *s, uint16_t port, bool is_write)
 	struct port_count *pc = find_port(s->ports, &s->nports, port);
 
 	if (!pc)
-		s->other_port_exits++;
+		add(&s->other_port_exits, 1);
 	else if (is_write)
-		pc->out++;
+		add(&pc->out, 1);
 	else
-		pc->in++;
+		add(&pc->in, 1);
 }
 
 void stats_add(struct run_stats *dst, const struct run_stats *src)
 {
-	dst->exits += src->exits;
+	int nports = __atomic_load_n(&src->nports, __ATOMIC_ACQUIRE);
+
+	add(&dst->exits, get(&src->exits));
 	for (int i = 0; i < STATS_MAX_REASON; i++)
-		dst->by_reason[i] += src->by_reason[i];
-	for (int i = 0; i < src->nports; i++) {
+		add(&dst->by_reason[i], get(&src->by_reason[i]));
+	for (int i = 0; i < nports && i < STATS_MAX_PORTS; i++) {
+		const struct port_count *sp = &src->ports[i];
 		struct port_count *pc = find_port(dst->ports, &dst->nports,
-						  src->ports[i].port);
+						  __atomic_load_n(&sp->port, __ATOMIC_RELAXED));
 		if (!pc) {
-			dst->other_port_exits += src->ports[i].in + src->ports[i].out;
+			add(&dst->other_port_exits, get(&sp->in) + get(&sp->out));
 			continue;
 		}
-		pc->in += src->ports[i].in;
-		pc->out += src->ports[i].out;
+		add(&pc->in, get(&sp->in));
+		add(&pc->out, get(&sp->out));
 	}
-	dst->other_port_exits += src->other_port_exits;
-	dst->coalesced_writes += src->coalesced_writes;
-	dst->setup_ns += src->setup_ns;
-	dst->run_ns += src->run_ns;
-	dst->teardown_ns += src->teardown_ns;
+	add(&dst->other_port_exits, get(&src->other_port_exits));
+	add(&dst->coalesced_writes, get(&src->coalesced_writes));
+	add(&dst->setup_ns, get(&src->setup_ns));
+	add(&dst->run_ns, get(&src->run_ns));
+	add(&dst->teardown_ns, get(&src->teardown_ns));
+}
+
+void stats_snapshot(struct run_stats *dst, const struct run_stats *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	stats_add(dst, src);
+}
+
+void stats_set_ns(uint64_t *field, uint64_t ns)
+{
+	__atomic_store_n(field, ns, __ATOMIC_RELAXED);
 }
 
 /* The ports of kvm-vmm's machines (the UART on every one; the rest where

@@ -27,10 +27,18 @@ struct run_stats {
 	uint64_t teardown_ns;	  /* guest stopped -> VM closed */
 };
 
+/* Counting, by the one thread that owns s; another thread may meanwhile
+ * read s through stats_add or stats_snapshot (Ctrl-A S), never a plain
+ * copy. setup_ns, run_ns and teardown_ns are set with stats_set_ns. */
 void stats_count_exit(struct run_stats *s, uint32_t reason);
 void stats_count_port(struct run_stats *s, uint16_t port, bool is_write);
-/* Adds src into dst; times add too (sum of per-guest times). */
+void stats_count_coalesced(struct run_stats *s);
+void stats_set_ns(uint64_t *field, uint64_t ns);
+/* Adds src into dst; times add too (sum of per-guest times). dst's owner
+ * calls it; src may be counting meanwhile on its own thread. */
 void stats_add(struct run_stats *dst, const struct run_stats *src);
+/* dst = src, read as stats_add reads it. */
+void stats_snapshot(struct run_stats *dst, const struct run_stats *src);
 const char *stats_reason_name(uint32_t reason);
 
 uint64_t now_ns(void);

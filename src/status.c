@@ -19,7 +19,15 @@ const struct status_row status_table[] = {
 	  "host error: out of memory or threads, an output file not written" },
 	{ STATUS_SIGNAL_BASE + 1, STATUS_SIGNAL_BASE + 1, "stopped by SIGHUP (the terminal went away)" },
 	{ STATUS_SIGNAL_BASE + 2, STATUS_SIGNAL_BASE + 2, "stopped by SIGINT" },
+	{ STATUS_SIGNAL_BASE + 3, STATUS_SIGNAL_BASE + 3, "stopped by SIGQUIT" },
+	{ STATUS_SIGNAL_BASE + 14, STATUS_SIGNAL_BASE + 14, "stopped by SIGALRM" },
 	{ STATUS_SIGNAL_BASE + 15, STATUS_SIGNAL_BASE + 15, "stopped by SIGTERM" },
+	{ STATUS_SIGNAL_BASE + 16, STATUS_SIGNAL_BASE + 30,
+	  "stopped by another signal that ends a process: 128 + its number" },
+	{ STATUS_SANDBOX, STATUS_SANDBOX,
+	  "kvm-vmm made a system call its sandbox forbids (a bug; SIGSYS)" },
+	{ STATUS_SIGNAL_BASE + 34, STATUS_SIGNAL_BASE + 64,
+	  "stopped by a real-time signal: 128 + its number" },
 };
 const int status_table_rows = (int)(sizeof(status_table) / sizeof(status_table[0]));
 

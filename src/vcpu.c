@@ -70,7 +70,7 @@ static void drain_coalesced(struct vcpu *v)
 
 		bus_access(w->pio ? &v->vm->pio : &v->vm->mmio, v, w->phys_addr,
 			   w->data, len, true);
-		v->stats->coalesced_writes++;
+		stats_count_coalesced(v->stats);
 		__atomic_store_n(&ring->first, (first + 1) % v->coalesced_max, __ATOMIC_RELEASE);
 	}
 }

@@ -30,6 +30,12 @@ if [ -z "${LANES:-}" ] && [ ! -c /dev/kvm ]; then
 	export INSTALL_NESTED=1 # the installed tree runs its guests in the lane
 fi
 LANES=${LANES:-$default_lanes}
+# The unit tests compile the sandbox's rules with libseccomp, to check the
+# program kvm-vmm loads (src/sandbox_filter.c); the VMM itself needs none.
+if [ ! -f /usr/include/seccomp.h ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+	echo "=== installing libseccomp-dev for the unit tests ==="
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libseccomp-dev
+fi
 MAKE=${MAKE:-make}
 log=build/test-logs
 mkdir -p "$log"

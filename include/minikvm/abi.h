@@ -46,7 +46,8 @@
 #define STATUS_TIMEOUT 124
 #define STATUS_BAD_HYPERCALL 125
 #define STATUS_HOST_ERROR 126	/* out of memory, threads, or an output file */
-#define STATUS_SIGNAL_BASE 128	/* 128 + SIGINT or SIGTERM */
+#define STATUS_SIGNAL_BASE 128	/* 128 + the signal that stopped the run */
+#define STATUS_SANDBOX 159	/* 128 + SIGSYS: a system call the sandbox forbids */
 
 /* --- real-mode flat binaries (the reference's ABI) ---------------------- */
 #define REAL_SEGMENT 0x1000	/* CS = DS = ES = FS = GS = SS */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../sandbox.h"
 #include "../vcpu.h"
 
 void hypercall_init(struct hypercall_dev *hc, const struct vm *vm,
@@ -12,6 +13,7 @@ void hypercall_init(struct hypercall_dev *hc, const struct vm *vm,
 	hc->vm = vm;
 	hc->out = out;
 	hc->in = in;
+	hc->test_forbidden_call = sandbox_test_hook_from_env();
 }
 
 static struct hc_result __attribute__((format(printf, 1, 2)))
@@ -88,6 +90,8 @@ static void hypercall_io(void *opaque, struct vcpu *vcpu, uint64_t offset,
 	uint64_t nr = 0;
 
 	(void)offset;
+	if (hc->test_forbidden_call)
+		sandbox_test_forbidden_call(hc->test_forbidden_call);
 	/* The reference's guests fetch GETCHAR's byte this way. */
 	if (!is_write) {
 		memcpy(data, &vcpu->getchar_result, len < 8 ? len : 8);

@@ -18,6 +18,9 @@ struct hypercall_dev {
 	const struct vm *vm; /* PUTS reads only this VM's RAM */
 	struct console_out *out;
 	struct console_in *in;
+	/* MINIKVM_TEST_FORBIDDEN_CALL, read at set-up: each call makes a
+	 * system call the sandbox forbids, for its test (sandbox.h). */
+	int test_forbidden_call;
 };
 
 /* What a call asks the vCPU loop to do, decided without touching the vCPU,

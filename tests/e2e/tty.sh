@@ -5,7 +5,8 @@
 # hint), for the 1K OS (UART interrupts) and for real-mode guests (polled
 # UART, or no input at all); and the terminal restored afterwards, exactly
 # (stty -a before and after), on every way out: Ctrl-A X, the guest ending,
-# a guest fault, a VMM error, SIGTERM and SIGHUP.
+# a guest fault, a VMM error, SIGTERM, SIGHUP and every other signal that
+# ends a process, and a crash of kvm-vmm itself.
 # POSIX sh: runs under busybox in the nested lane, with util-linux script.
 # usage: tty.sh VMM KERNEL [GUEST_DIR]
 # GUEST_DIR (default: KERNEL's directory/../guests) holds the real-mode guests.
@@ -114,6 +115,32 @@ in_pty "sleep 3" "$G/test/spin.bin"
 wait
 status_is 129 && ok "spin.bin: SIGHUP, status 129" || bad "spin.bin SIGHUP" "status"
 restored "SIGHUP (spin.bin)"
+# Every other signal that ends a process: 128 + its number, the terminal
+# restored (SIGRTMIN+6 is 40 on glibc).
+for sig in QUIT:131 ALRM:142 XCPU:152 40:168; do
+	kill_after 1 "${sig%%:*}"
+	in_pty "sleep 3" "$G/test/spin.bin"
+	wait
+	status_is "${sig#*:}" && ok "spin.bin: signal ${sig%%:*}, status ${sig#*:}" || bad "spin.bin signal ${sig%%:*}" "status"
+	restored "signal ${sig%%:*} (spin.bin)"
+done
+# SIGUSR1 and SIGUSR2 are kvm-vmm's own (a vCPU kick, a guest's end): from
+# outside they change nothing, and the run goes on until SIGTERM.
+kill_after 1 USR1
+kill_after 1.5 USR2
+kill_after 2.5 TERM
+in_pty "sleep 4" "$G/test/spin.bin"
+wait
+status_is 143 && ok "spin.bin: SIGUSR1 and SIGUSR2 from outside change nothing; SIGTERM then ends it (143)" ||
+	bad "spin.bin SIGUSR1/SIGUSR2" "status"
+restored "SIGUSR1, SIGUSR2, SIGTERM (spin.bin)"
+# A crash of kvm-vmm itself (SIGABRT: a failed assertion) restores the
+# terminal too, then dies of the signal as it would have (134).
+kill_after 1 ABRT
+in_pty "sleep 3" "$G/test/spin.bin"
+wait
+status_is 134 && ok "spin.bin: SIGABRT (a crash of kvm-vmm) kills it, status 134" || bad "spin.bin SIGABRT" "status"
+restored "a crash of kvm-vmm (SIGABRT)"
 
 # The other ways out: the guest's end, a guest fault, a VMM error.
 in_pty "sleep 2" "$G/hello.bin"

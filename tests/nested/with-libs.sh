@@ -6,8 +6,9 @@
 # with_libs BINARY DIR: copies BINARY's shared libraries into DIR/lib and
 # writes DIR/NAME, which starts BINARY (copied as DIR/NAME.elf) through the
 # loader it was linked against, under the name it was called by (a link
-# named kvm-vmm-qemu must stay that). An ASan build's wrapper carries the
-# marker __asan_init, which tells run.sh it cannot run under ulimit -v.
+# named kvm-vmm-qemu must stay that). An ASan or TSan build's wrapper
+# carries the marker __asan_init or __tsan_init, which tells run.sh it
+# cannot run under ulimit -v.
 with_libs() {
 	name=$(basename "$1")
 	loader=
@@ -20,6 +21,7 @@ with_libs() {
 	[ -n "$loader" ] || { echo "with_libs: no dynamic loader in 'ldd $1'" >&2; exit 1; }
 	marker=
 	nm "$1" 2>/dev/null | grep -q ' __asan_init$' && marker=': an ASan build (__asan_init)'
+	nm "$1" 2>/dev/null | grep -q ' __tsan_init$' && marker=': a TSan build (__tsan_init)'
 	cat >"$2/$name" <<WRAP
 #!/bin/sh
 # $name through its own loader$marker
