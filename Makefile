@@ -127,6 +127,7 @@ $(B)/gen-sandbox-filter: tools/gen-sandbox-filter.c $(SANDBOX_COMPILE) $(B)/obj/
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ -lseccomp
 sandbox-filter: $(B)/gen-sandbox-filter
 	$(B)/gen-sandbox-filter >src/sandbox_filter.c.new && mv src/sandbox_filter.c.new src/sandbox_filter.c
+	python3 tools/gen-security-tables.py
 .PHONY: sandbox-filter
 
 test-unit: $(B)/unit-tests
