@@ -15,6 +15,10 @@
 #define VM_LOW_RAM_MAX (3ull << 30)
 #define VM_HIGH_RAM_BASE (4ull << 30)
 
+/* Guest RAM of at least this size is mapped at a host address aligned to
+ * it (vm.c says why). */
+#define VM_RAM_HOST_ALIGN (2ull << 20)
+
 /* The part of mem_size bytes of RAM that lies at 4 GiB and up. */
 static inline uint64_t vm_high_size_for(uint64_t mem_size)
 {
@@ -34,6 +38,7 @@ struct vm {
 	uint8_t *mem;	    /* all of RAM: the part below 4 GiB, then the rest */
 	uint64_t mem_size;
 	uint64_t high_size; /* of it at VM_HIGH_RAM_BASE; 0: all from 0 */
+	bool ram_huge_pages; /* mem is 2 MiB-aligned, MADV_HUGEPAGE advised */
 	struct bus pio;
 	struct bus mmio;
 	bool has_irqchip;
@@ -44,6 +49,9 @@ struct vm {
 int kvm_check_host(int kvm_fd);
 
 int vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size);
+/* size bytes of zeroed RAM for a guest, VM_RAM_HOST_ALIGN-aligned when at
+ * least that large (*huge: huge pages advised), or MAP_FAILED. */
+uint8_t *vm_map_guest_ram(uint64_t size, bool *huge);
 void vm_destroy(struct vm *vm);
 /* The in-kernel PIC, IOAPIC and LAPICs, and the PIT. Called after the
  * memory slots (later slot changes are slow with an irqchip present) and
