@@ -12,6 +12,9 @@ void rtc_init(struct rtc *r)
 	memset(r, 0, sizeof(*r));
 	pthread_mutex_init(&r->lock, NULL);
 	r->now = host_now;
+	/* The C library reads its time-zone file on the first gmtime_r; at
+	 * run time the sandbox forbids opening it, so that happens here. */
+	tzset();
 	r->cmos[RTC_REG_A] = 0x26; /* 32.768 kHz time base, 1024 Hz rate */
 	r->cmos[RTC_REG_B] = RTC_B_24H; /* BCD, 24-hour: what a BIOS sets */
 	r->cmos[RTC_REG_D] = RTC_D_VALID;
