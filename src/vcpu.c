@@ -195,29 +195,34 @@ static void log_unclaimed(struct vcpu *v, const char *space, uint64_t addr,
 static void handle_io(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
+	/* Read once: the bytes the devices write may lie over these fields. */
 	bool is_write = run->io.direction == KVM_EXIT_IO_OUT;
-	uint64_t bytes = (uint64_t)run->io.size * run->io.count;
+	uint8_t size = run->io.size;
+	uint16_t port = run->io.port;
+	uint32_t count = run->io.count;
+	uint64_t offset = run->io.data_offset;
+	uint64_t bytes = (uint64_t)size * count;
 
 	/* The run area is KVM's, but never trusted: an access is 1, 2 or 4
 	 * bytes, at least once, and lies inside the area. */
-	if ((run->io.size != 1 && run->io.size != 2 && run->io.size != 4) || run->io.count == 0) {
+	if ((size != 1 && size != 2 && size != 4) || count == 0) {
 		vcpu_fault(v, STATUS_GUEST_FAULT, "bad exit",
-			   "KVM reported port I/O of %u bytes, %u times", run->io.size,
-			   run->io.count);
+			   "KVM reported port I/O of %u bytes, %u times", size, count);
 		return;
 	}
-	if (run->io.data_offset > v->run_size || bytes > v->run_size - run->io.data_offset) {
+	/* KVM puts the data after struct kvm_run; there, a device's IN
+	 * cannot overwrite the fields this exit and the next are read from. */
+	if (offset < sizeof(*run) || offset > v->run_size || bytes > v->run_size - offset) {
 		vcpu_fault(v, STATUS_GUEST_FAULT, "bad exit",
 			   "KVM reported port I/O data outside the run area");
 		return;
 	}
-	for (uint32_t i = 0; i < run->io.count && !v->stopped; i++) {
-		uint8_t *data = (uint8_t *)run + run->io.data_offset + i * run->io.size;
+	for (uint32_t i = 0; i < count && !v->stopped; i++) {
+		uint8_t *data = (uint8_t *)run + offset + i * size;
 
-		stats_count_port(v->stats, run->io.port, is_write);
-		if (!bus_access(&v->vm->pio, v, run->io.port, data, run->io.size,
-				is_write) && v->debug_io)
-			log_unclaimed(v, "port", run->io.port, data, run->io.size, is_write);
+		stats_count_port(v->stats, port, is_write);
+		if (!bus_access(&v->vm->pio, v, port, data, size, is_write) && v->debug_io)
+			log_unclaimed(v, "port", port, data, size, is_write);
 	}
 }
 

@@ -74,6 +74,7 @@ static void end_run(struct vcpu *v, int status, const char *outcome,
 	n += vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
 	if (n < (int)sizeof(msg) - 1)
 		msg[n++] = '\n';
+	msg[n < (int)sizeof(msg) ? n : (int)sizeof(msg) - 1] = 0;
 	if (with_regs && n < (int)sizeof(msg))
 		vcpu_format_regs(v, msg + n, sizeof(msg) - (size_t)n);
 	if (with_regs && v->no_bios)

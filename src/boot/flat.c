@@ -34,7 +34,7 @@ static int check_flat(const struct image *img, const struct options *o,
 				 "%s: %s needs at least %llu KiB of RAM for its page tables; --mem gives %llu KiB",
 				 img->path, option, (unsigned long long)(tables_end >> 10),
 				 (unsigned long long)(plan->mem_size >> 10));
-	if (load < idt_end || load + img->size > plan->mem_size ||
+	if (load < idt_end || load > plan->mem_size || img->size > plan->mem_size - load ||
 	    (load < tables_end && load + img->size > FLAT_TABLES_ADDR))
 		return throw_err(STATUS_BAD_INPUT,
 				 "%s: %zu bytes at --load 0x%llx overlap the GDT/IDT (0x%x-0x%llx), the page tables (0x%x-0x%llx) or the end of RAM (0x%llx)",

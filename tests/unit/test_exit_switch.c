@@ -94,28 +94,32 @@ TEST(exit_switch_port_io_reaches_the_bus)
 {
 	struct rig *r = rig_new();
 
-	memcpy(r->area.bytes + 1024, "abc", 3);
-	io(r, KVM_EXIT_IO_OUT, 0x3f8, 1, 3, 1024); /* rep outsb */
+	/* Data after struct kvm_run, where KVM puts it (2352 bytes here). */
+	memcpy(r->area.bytes + 3000, "abc", 3);
+	io(r, KVM_EXIT_IO_OUT, 0x3f8, 1, 3, 3000); /* rep outsb */
 	vcpu_handle_exit(&r->v);
 	CHECK_EQ(seen.calls, 3);
 	CHECK_EQ(seen.last[0], 'c');
 	CHECK(!r->v.stopped);
 	CHECK_EQ(r->stats.ports[0].out, 3);
-	io(r, KVM_EXIT_IO_IN, 0x3fd, 2, 1, 2000);
+	io(r, KVM_EXIT_IO_IN, 0x3fd, 2, 1, 3500);
 	vcpu_handle_exit(&r->v);
 	CHECK_EQ(seen.addr, 5);
-	CHECK_EQ(r->area.bytes[2000], 0xab);
-	CHECK_EQ(r->area.bytes[2001], 0xab);
-	CHECK_EQ(r->area.bytes[2002], 0);
+	CHECK_EQ(r->area.bytes[3500], 0xab);
+	CHECK_EQ(r->area.bytes[3501], 0xab);
+	CHECK_EQ(r->area.bytes[3502], 0);
 	free(r);
 }
 
 TEST(exit_switch_refuses_impossible_port_io)
 {
 	static const struct { uint8_t size; uint32_t count; uint64_t offset; } bad[] = {
-		{ 0, 0xffffffffu, 1024 }, /* would loop 4 billion times */
-		{ 3, 1, 1024 },		  { 8, 1, 1024 },
-		{ 1, 0, 1024 },		  { 1, 1, AREA },
+		{ 0, 0xffffffffu, 3000 }, /* would loop 4 billion times */
+		{ 3, 1, 3000 },		  { 8, 1, 3000 },
+		{ 1, 0, 3000 },		  { 1, 1, AREA },
+		/* Inside struct kvm_run: an IN there would rewrite io.size
+		 * under the loop (found by tests/fuzz's exit_switch target). */
+		{ 1, 1, 1024 },		  { 4, 4, 8 },
 		{ 4, 0x40000000u, 8 },	  /* size x count past the area */
 		{ 1, 1, UINT64_MAX },
 	};
