@@ -25,7 +25,7 @@ VMM_LDFLAGS := -static
 endif
 
 B := build
-VMM_SRCS := $(wildcard src/*.c src/dev/*.c src/boot/*.c)
+VMM_SRCS := $(wildcard src/*.c src/dev/*.c src/boot/*.c src/gdb/*.c)
 LIB_SRCS := $(filter-out src/main.c,$(VMM_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 
@@ -36,7 +36,7 @@ GUESTS := $(REAL_GUESTS) $(TEST_GUESTS)
 
 
 .PHONY: clean-clang bench
-.PHONY: initramfs run-linux test-install
+.PHONY: initramfs run-linux test-install vmlinux
 .PHONY: all guests test test-unit test-host test-asan test-nested test-nested-asan test-qemu test-linux run install uninstall clean static asan
 all: $(B)/kvm-vmm guests
 guests: $(GUESTS)
@@ -140,6 +140,8 @@ test-host: all
 	sh tests/e2e/qemu-compat.sh vmm $(B)/kvm-vmm $(B)/guests/qemu tests/golden/qemu || r=1; \
 	sh tests/e2e/lines.sh $(B)/kvm-vmm $(B)/guests tests/golden || r=1; \
 	sh tests/e2e/output.sh $(B)/kvm-vmm $(B)/guests tests/golden || r=1; \
+	sh tests/e2e/trace.sh $(B)/kvm-vmm $(B)/guests tests/golden $(B)/os1k || r=1; \
+	sh tests/e2e/gdb.sh $(B)/kvm-vmm $(B)/guests $(B)/os1k tests/golden || r=1; \
 	sh tests/e2e/tty.sh $(B)/kvm-vmm $(B)/os1k/kernel-x86_64.elf && exit $$r
 test-asan: $(B)/asan/kvm-vmm guests $(OS1K_IMAGES)
 	sh tests/e2e/run.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden; r=$$?; \
@@ -147,6 +149,7 @@ test-asan: $(B)/asan/kvm-vmm guests $(OS1K_IMAGES)
 	sh tests/e2e/qemu-compat.sh vmm $(B)/asan/kvm-vmm $(B)/guests/qemu tests/golden/qemu || r=1; \
 	sh tests/e2e/lines.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden || r=1; \
 	sh tests/e2e/output.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden || r=1; \
+	sh tests/e2e/trace.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden $(B)/os1k || r=1; \
 	sh tests/e2e/os1k.sh vmm $(B)/asan/kvm-vmm $(B)/os1k tests/golden/os1k && exit $$r
 test-nested: static guests $(OS1K_IMAGES)
 	sh tests/e2e/nested.sh $(B)/static/kvm-vmm $(B)/guests tests/golden $(B)/os1k
@@ -154,6 +157,11 @@ test-nested: static guests $(OS1K_IMAGES)
 # stands in for the asan and host lanes on a machine without /dev/kvm.
 test-nested-asan: $(B)/asan/kvm-vmm guests $(OS1K_IMAGES)
 	sh tests/e2e/nested-asan.sh $(B)/asan/kvm-vmm $(B)/guests tests/golden $(B)/os1k
+# The gdb stub (--gdb) driven by Debian's gdb on the nested lane's KVM,
+# which intercepts int3 and steps in every mode (tests/e2e/gdb.sh).
+test-gdb: static guests $(OS1K_IMAGES)
+	sh tests/e2e/nested-gdb.sh $(B)/static/kvm-vmm $(B)/guests tests/golden $(B)/os1k
+.PHONY: test-gdb
 # Debian's kernel booted to a busybox init in the nested lane.
 test-linux: static $(B)/initramfs.cpio.gz
 	sh tests/linux/run.sh $(B)/static/kvm-vmm $(B)/initramfs.cpio.gz
@@ -228,6 +236,13 @@ LINUX_FLAGS ?= --append quiet
 run-linux: $(B)/kvm-vmm $(B)/initramfs.cpio.gz
 	@[ -r "$(LINUX_KERNEL)" ] || { echo "run-linux: no readable kernel (LINUX_KERNEL='$(LINUX_KERNEL)'): apt-get install linux-image-amd64, or make run-linux LINUX_KERNEL=BZIMAGE" >&2; exit 1; }
 	$(B)/kvm-vmm --kernel "$(LINUX_KERNEL)" --initrd $(B)/initramfs.cpio.gz $(LINUX_FLAGS)
+# The uncompressed kernel inside LINUX_KERNEL's bzImage, which kvm-vmm
+# --kernel boots without the decompressor (docs/linux.md).
+$(B)/vmlinux: tools/extract-vmlinux.sh $(wildcard $(LINUX_KERNEL))
+	@[ -r "$(LINUX_KERNEL)" ] || { echo "vmlinux: no readable kernel (LINUX_KERNEL='$(LINUX_KERNEL)'): apt-get install linux-image-amd64, or make vmlinux LINUX_KERNEL=BZIMAGE" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	sh tools/extract-vmlinux.sh "$(LINUX_KERNEL)" $@
+vmlinux: $(B)/vmlinux
 
 # Install into a scratch DESTDIR, check it, uninstall (tests/e2e/install.sh).
 test-install:

@@ -26,9 +26,13 @@ enum {
 	OPT_DUMP_MEM,
 	OPT_DEVICE,
 	OPT_CPU,
+	OPT_GDB,
+	OPT_GDB_WAIT,
 	OPT_SERIAL,
 	OPT_NOGRAPHIC,
 	OPT_NO_SANDBOX,
+	OPT_TRACE,
+	OPT_BOOT_ENTRY,
 };
 
 #define SHORT_OPTIONS ":hVvm:p:k:i:c:"
@@ -56,6 +60,8 @@ static const struct option long_options[] = {
 	{ "cmdline", required_argument, NULL, 'p' },
 	{ "params", required_argument, NULL, 'p' }, /* kvmtool's */
 	{ "coalesced-io", no_argument, NULL, OPT_COALESCED_IO },
+	{ "gdb", required_argument, NULL, OPT_GDB },
+	{ "gdb-wait", no_argument, NULL, OPT_GDB_WAIT },
 	{ "kernel", required_argument, NULL, 'k' },
 	{ "initrd", required_argument, NULL, 'i' },
 	{ "smp", required_argument, NULL, 'c' },
@@ -63,6 +69,8 @@ static const struct option long_options[] = {
 	{ "serial", required_argument, NULL, OPT_SERIAL },
 	{ "nographic", no_argument, NULL, OPT_NOGRAPHIC },
 	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
+	{ "trace", required_argument, NULL, OPT_TRACE },
+	{ "boot-entry", required_argument, NULL, OPT_BOOT_ENTRY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -437,6 +445,15 @@ int cli_parse(int argc, char **argv, struct options *opts)
 						   name);
 			opts->stats_json = optarg;
 			break;
+		case OPT_TRACE:
+			if (!*optarg)
+				return usage_error("%s: needs a file name", name);
+			/* Standard output carries the guests' bytes. */
+			if (strcmp(optarg, "-") == 0)
+				return usage_error("%s -: standard output is the guests' console: give a file",
+						   name);
+			opts->trace = optarg;
+			break;
 		case 'p':
 			opts->cmdline = optarg;
 			break;
@@ -512,6 +529,32 @@ int cli_parse(int argc, char **argv, struct options *opts)
 		case OPT_NO_SANDBOX:
 			opts->no_sandbox = true;
 			break;
+		case OPT_BOOT_ENTRY:
+			if (strcmp(optarg, "pvh") == 0)
+				opts->boot_entry = BOOT_ENTRY_PVH;
+			else if (strcmp(optarg, "elf64") == 0)
+				opts->boot_entry = BOOT_ENTRY_ELF64;
+			else
+				return usage_error2("invalid %s '%s': a vmlinux's entry is pvh or elf64",
+						    name, optarg);
+			break;
+		case OPT_GDB: {
+			const char *why;
+			bool wait = opts->gdb.wait;
+
+			if (gdb_spec_parse(optarg, &opts->gdb, &why) < 0) {
+				err_print("invalid %s '%s': %s", name, optarg, why);
+				err_print("Try 'kvm-vmm --help' for more information.");
+				return STATUS_USAGE;
+			}
+			opts->gdb.wait = wait;
+			break;
+		}
+		case OPT_GDB_WAIT: /* without --gdb: on the default 127.0.0.1:1234 */
+			if (!opts->gdb.enabled)
+				gdb_spec_default(&opts->gdb);
+			opts->gdb.enabled = opts->gdb.wait = true;
+			break;
 		case OPT_DEBUG_IO:
 			opts->debug_io = true;
 			break;
@@ -550,6 +593,12 @@ int cli_parse(int argc, char **argv, struct options *opts)
 		return usage_error("%s", "no guest image given");
 	if (opts->nimages > 1 && (opts->initrd || opts->smp > 1))
 		return usage_error("%s", "--initrd and --smp apply to one Linux or multiboot kernel, not to several guests");
+	if (opts->gdb.enabled && opts->gdb.guest >= opts->nimages) {
+		err_print("--gdb guest=%d: only %d guest%s given", opts->gdb.guest + 1,
+			  opts->nimages, opts->nimages == 1 ? "" : "s");
+		err_print("Try 'kvm-vmm --help' for more information.");
+		return STATUS_USAGE;
+	}
 	if (opts->nimages > MAX_GUESTS) {
 		err_print("%d guests given; at most %d can run at once",
 			  opts->nimages, MAX_GUESTS);

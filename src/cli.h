@@ -7,12 +7,21 @@
 #include <stdint.h>
 
 #include "cpuid.h"
+#include "gdb/spec.h"
 
 #define VMM_VERSION "0.1.0"
 #define MAX_GUESTS 64
 #define MIN_MEM_SIZE (64u << 10)
 #define MAX_MEM_SIZE (64ull << 30)
 #define MAX_VCPUS 64 /* --smp; the MP table's limit too */
+
+/* --boot-entry: which entry of a vmlinux ELF kernel to start. AUTO: the
+ * PVH entry when its note is there, else the 64-bit one. */
+enum boot_entry {
+	BOOT_ENTRY_AUTO,
+	BOOT_ENTRY_PVH,	  /* --boot-entry=pvh */
+	BOOT_ENTRY_ELF64, /* --boot-entry=elf64 */
+};
 
 struct options {
 	bool help;
@@ -30,6 +39,7 @@ struct options {
 	uint64_t load_addr;  /* --load: where a flat image goes */
 	uint64_t entry_addr; /* --entry: where it starts */
 	const char *stats_json; /* --stats-json: a file, or "-" for stdout */
+	const char *trace;	/* --trace: the VM-exit timeline's file */
 	const char *cmdline; /* --append: the kernel command line */
 	char *kernel;	     /* --kernel: the one image, a bzImage or a
 			      * multiboot kernel (or flat, with --paging or
@@ -37,7 +47,9 @@ struct options {
 	const char *initrd;  /* --initrd: Linux's initramfs, or a multiboot
 			      * kernel's modules, "FILE args,FILE args" */
 	bool pc_testdev;     /* --device pc-testdev: QEMU's test device */
+	enum boot_entry boot_entry; /* --boot-entry: a vmlinux's entry */
 	bool no_sandbox;     /* --no-sandbox: no seccomp filter (sandbox.c) */
+	struct gdb_spec gdb; /* --gdb, --gdb-wait (gdb/stub.h); .enabled */
 	struct cpuid_policy cpu; /* --cpu: the CPU the guest is shown */
 	/* Started as kvm-vmm-qemu: QEMU's exit statuses (isa-debug-exit's
 	 * (v << 1) | 1 unclamped, 0 on a shutdown request, 1 on an error). */

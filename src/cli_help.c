@@ -20,9 +20,12 @@ void cli_print_help(void)
 	       "\n"
 	       "Boot:\n"
 	       "  -k, --kernel=FILE      boot this kernel (instead of GUESTs): a Linux\n"
-	       "                         bzImage or a multiboot kernel, as its header\n"
-	       "                         says, or with --paging or --long-mode a flat one\n"
+	       "                         bzImage or vmlinux (ELF), or a multiboot kernel,\n"
+	       "                         as its header says, or with --paging or\n"
+	       "                         --long-mode a flat one\n"
 	       "      --linux=FILE       the same\n"
+	       "      --boot-entry=pvh|elf64  a vmlinux's entry: PVH (the default when\n"
+	       "                         its note is there) or the 64-bit ELF entry\n"
 	       "  -i, --initrd=FILE      initramfs for the Linux kernel; for a multiboot\n"
 	       "                         kernel, its modules: \"FILE args,FILE\"\n"
 	       "  -c, --smp=N            vCPUs of a Linux or multiboot guest, 1-%d\n"
@@ -55,6 +58,8 @@ void cli_print_help(void)
 	       "                         port) and timing to stderr at the end\n"
 	       "      --stats-json=FILE  write the same statistics as JSON to FILE;\n"
 	       "                         '-': to standard output, after the guests' output\n"
+	       "      --trace=FILE       write every VM exit to FILE as a timeline (Chrome\n"
+	       "                         Trace Event JSON: Perfetto, chrome://tracing)\n"
 	       "  -v, --verbose          one line per VM exit on stderr\n"
 	       "      --dump-regs        with each of those lines, the registers\n"
 	       "                         (implies --verbose)\n"
@@ -65,6 +70,12 @@ void cli_print_help(void)
 	       "                         output bytes, replayed at the next exit, in order\n"
 	       "      --no-sandbox       run without the seccomp sandbox that otherwise\n"
 	       "                         holds kvm-vmm to its run loop's system calls\n"
+	       "      --gdb=[HOST:]PORT[,guest=N][,arch=LAYOUT]  a gdb server for the first\n"
+	       "                         guest (or guest N) on HOST:PORT, HOST 127.0.0.1 if\n"
+	       "                         not given (gdb: target remote :PORT); LAYOUT:\n"
+	       "                         i8086, i386 or x86-64 (default: from the guest)\n"
+	       "      --gdb-wait         stop before the guest's first instruction until\n"
+	       "                         gdb continues it (without --gdb: on 127.0.0.1:1234)\n"
 	       "  -h, --help             display this help and exit\n"
 	       "  -V, --version          output version information and exit\n"
 	       "\n"
@@ -86,6 +97,7 @@ void cli_print_help(void)
 		{ DOCDIR, "/os1k.md", "the 1K OS" },
 		{ DOCDIR, "/linux.md", "booting Linux" },
 		{ DOCDIR, "/qemu-compat.md", "QEMU's options (as kvm-vmm-qemu)" },
+		{ DOCDIR, "/gdb.md", "debugging a guest with gdb (--gdb)" },
 		{ DATADIR, "/guests/", "real-mode guests; flat/, qemu/" },
 		{ DATADIR, "/os1k/", "the 1K OS kernels" },
 		{ "", "man kvm-vmm", "this help, at length" },

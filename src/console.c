@@ -6,6 +6,7 @@
 #include "console.h"
 
 #include "stats.h"
+#include "trace_events.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -234,6 +235,8 @@ void console_out_write(struct console_out *out, const void *buf, size_t len)
 	uint64_t now;
 
 	out->bytes += len;
+	if (len)
+		trace_output(buf, len); /* --trace: an instant event of them */
 	if (len == 0 || out->fd < 0)
 		return; /* no output: nowhere to write, and no error */
 	if (out->abandoned || console_output_error()) {

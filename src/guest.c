@@ -15,6 +15,7 @@
 #include "err.h"
 #include "start_gate.h"
 #include "status.h"
+#include "trace_events.h"
 
 /* The run area of the vCPU this thread drives; the kick handler sets
  * immediate_exit there, which closes the race between checking for a stop
@@ -165,6 +166,8 @@ static int create_vcpu(struct guest *g, struct vcpu *v, int id)
 	v->verbose = g->opts->verbose;
 	v->dump_regs = g->opts->dump_regs;
 	v->start_ns = g->start_ns;
+	v->trace = trace_guest_cpu(g->trace, id);
+	v->gdb = g->gdb;
 	v->debug_io = g->opts->debug_io;
 	v->qemu_statuses = g->opts->qemu_statuses;
 	if (vcpu_create(v, &g->vm, g->kvm_fd, id) < 0)
@@ -375,6 +378,9 @@ static int guest_setup(struct guest *g)
 	uart_init(&g->uart, &g->out, g->input_fd >= 0 ? &g->in : NULL);
 	if (g->opts->dump_mem && open_dump_file(g) < 0)
 		return STATUS_HOST_ERROR;
+	if (g->trace_file &&
+	    !(g->trace = trace_guest_new(g->trace_file, g->index, g->name, g->plan.nr_vcpus)))
+		return STATUS_HOST_ERROR;
 	if (vm_create(&g->vm, g->kvm_fd, g->plan.mem_size) < 0 || create_machine(g) < 0)
 		return status_from_errno(errno);
 	g->in.escapes = g->input_fd >= 0 && g->raw_terminal;
@@ -485,6 +491,9 @@ void *guest_thread(void *arg)
 	fw_cfg_free(&g->fw_cfg);
 	pc_testdev_free(&g->testdev);
 	stats_set_ns(&g->stats.teardown_ns, now_ns() - t);
+	if (g->trace) /* the whole guest's timeline, written once */
+		trace_guest_finish(g->trace, g->kvm_opened_ns, t, t + g->stats.teardown_ns);
+	g->trace = NULL;
 
 	__atomic_store_n(&g->finished, true, __ATOMIC_SEQ_CST);
 	kill(getpid(), SIGUSR2);
@@ -604,6 +613,11 @@ void guest_console_tick(struct guest *guests, int n)
 			flush_waiting_line(&guests[i], now);
 	if (console_take_stats_request())
 		print_progress(guests, n);
+}
+
+void guest_stats_so_far(struct guest *g, struct run_stats *s)
+{
+	snapshot_stats(g, s, now_ns());
 }
 
 bool guest_quit_requested(struct guest *g)

@@ -27,6 +27,7 @@
 #include "vm.h"
 
 struct guest;
+struct gdb_stub;
 
 /* An application processor: a vCPU other than vCPU 0, on its own thread. */
 struct guest_ap {
@@ -78,6 +79,9 @@ struct guest {
 	pid_t bsp_tid;	   /* for /proc: is vCPU 0 asleep (main's tick) */
 	int bsp_stat_fd;   /* its /proc stat, opened before the sandbox; -1 */
 	int dump_fd;	   /* --dump-mem's file, opened at set-up; -1 */
+	struct trace_file *trace_file; /* --trace's, main's; NULL: off */
+	struct gdb_stub *gdb;	/* --gdb's stub when it serves this guest; NULL */
+	struct trace_guest *trace;     /* this guest's records in it */
 	struct start_gate *gate; /* passed once set up; main closes the sandbox */
 	uint64_t tick_line_since, tick_line_cpu_ns; /* main's tick only */
 	bool bsp_running;  /* vCPU 0 may be in KVM_RUN: kick bsp_thread */
@@ -109,6 +113,8 @@ void guest_console_tick(struct guest *guests, int n);
 long guest_console_tick_ns(const struct guest *guests, int n);
 /* True once Ctrl-A X was typed at g's console; from main's wait loop. */
 bool guest_quit_requested(struct guest *g);
+/* The guest's exit counts so far, its APs' included (monitor stats). */
+void guest_stats_so_far(struct guest *g, struct run_stats *s);
 /* Makes the vCPU kick signal (SIGUSR1) interrupt KVM_RUN. */
 int guest_install_kick_handler(void);
 

@@ -13,6 +13,7 @@
 #include "boot/boot.h"
 #include "cli.h"
 #include "err.h"
+#include "gdb/stub.h"
 #include "guest.h"
 #include "kvm_dev.h"
 #include "qemu_cli.h"
@@ -22,6 +23,7 @@
 #include "stats.h"
 #include "status.h"
 #include "term.h"
+#include "trace_events.h"
 #include "vm.h"
 
 static void name_guests(struct guest *guests, int n)
@@ -160,6 +162,9 @@ static int report(const struct options *opts, FILE *json, struct guest *guests, 
 			.name = guests[i].name,
 			.outcome = guests[i].vcpu.outcome,
 			.stats = &guests[i].stats,
+			.ram_bytes = guests[i].plan.mem_size,
+			/* vm_destroy leaves this as vm_create found it */
+			.ram_huge_pages = guests[i].vm.ram_huge_pages,
 		};
 	if (opts->stats)
 		stats_print_text(stderr, entries, n, wall_ns);
@@ -189,6 +194,13 @@ static int run(const struct options *opts, uint64_t t_start, bool *guest_chose)
 			free(guests);
 			return STATUS_USAGE;
 		}
+	}
+	/* So is --trace's: one file, each guest's events added at its end. */
+	struct trace_file trace = { .fd = -1 };
+
+	if (opts->trace && trace_file_open(&trace, opts->trace, t_start) < 0) {
+		status = STATUS_USAGE;
+		goto out;
 	}
 	/* Every image is checked before any guest starts: bad input never
 	 * leaves half a run behind. */
@@ -233,6 +245,18 @@ static int run(const struct options *opts, uint64_t t_start, bool *guest_chose)
 	}
 	warn_slow_guests(guests, opts->nimages);
 
+	/* --gdb: the listening socket is made now, before the sandbox would
+	 * forbid it, and the stub serves its guest from the first instruction. */
+	struct gdb_stub *stub = NULL;
+
+	if (opts->gdb.enabled && (!(stub = gdb_stub_open(&opts->gdb, kvm_fd)) ||
+				  gdb_stub_start(stub, &guests[opts->gdb.guest]) < 0)) {
+		gdb_stub_finish(stub, STATUS_HOST_ERROR);
+		close(kvm_fd);
+		status = STATUS_HOST_ERROR;
+		goto out;
+	}
+
 	struct start_gate gate;
 	int nstarted = 0;
 
@@ -249,6 +273,7 @@ static int run(const struct options *opts, uint64_t t_start, bool *guest_chose)
 		g->stdout_lock = &stdout_lock;
 		g->raw_terminal = raw_terminal && i == 0;
 		g->gate = &gate;
+		g->trace_file = opts->trace ? &trace : NULL;
 		pthread_mutex_init(&g->cpu_lock, NULL);
 		if (pthread_create(&g->thread, NULL, guest_thread, g) != 0) {
 			err_print("%s: cannot start a vCPU thread", g->name);
@@ -273,10 +298,16 @@ static int run(const struct options *opts, uint64_t t_start, bool *guest_chose)
 			*guest_chose = guests[i].vcpu.guest_status;
 		}
 	}
+	if (stub) /* gdb hears how its guest ended */
+		gdb_stub_finish(stub, guests[opts->gdb.guest].status);
 	start_gate_destroy(&gate);
 	close(kvm_fd);
 	/* A write error of guest output (reported where it happened). */
 	if (console_output_error() && status < STATUS_HOST_ERROR) {
+		status = STATUS_HOST_ERROR;
+		*guest_chose = false;
+	}
+	if (opts->trace && trace_file_finish(&trace) < 0 && status < STATUS_HOST_ERROR) {
 		status = STATUS_HOST_ERROR;
 		*guest_chose = false;
 	}
@@ -290,6 +321,7 @@ static int run(const struct options *opts, uint64_t t_start, bool *guest_chose)
 	}
 out:
 	stats_json_abandon(json, opts->stats_json, json_created);
+	trace_file_abandon(&trace);
 	term_restore();
 	for (int i = 0; i < opts->nimages; i++) {
 		image_free(&guests[i].image);

@@ -406,6 +406,9 @@ enum qemu_opt_id {
 	Q_CPU,
 	Q_GLOBAL,
 	Q_SANDBOX,
+	Q_GDB,
+	Q_GDB_DEFAULT,
+	Q_FREEZE,
 	Q_VERSION,
 	Q_HELP,
 };
@@ -436,6 +439,9 @@ static const struct qemu_opt {
 	{ "cpu", true, Q_CPU },
 	{ "global", true, Q_GLOBAL },
 	{ "sandbox", true, Q_SANDBOX },
+	{ "gdb", true, Q_GDB },
+	{ "s", false, Q_GDB_DEFAULT },
+	{ "S", false, Q_FREEZE },
 	{ "version", false, Q_VERSION },
 	{ "h", false, Q_HELP },
 	{ "help", false, Q_HELP },
@@ -515,6 +521,29 @@ static int apply_option(const struct qemu_opt *q, const char *opt, const char *v
 		else if (strncmp(val, "on", 2) != 0 || (val[2] != '\0' && val[2] != ','))
 			return invalid(opt, val, "need on or off");
 		return 0;
+	case Q_GDB: { /* tcp::PORT, tcp:HOST:PORT: kvm-vmm's --gdb */
+		const char *why;
+		bool wait = opts->gdb.wait;
+
+		if (strncmp(val, "tcp:", 4) != 0)
+			return refuse(opt, val, "kvm-vmm's gdb server is on TCP only: tcp::PORT or tcp:HOST:PORT");
+		if (gdb_spec_parse(val, &opts->gdb, &why) < 0)
+			return invalid(opt, val, why);
+		opts->gdb.wait = wait;
+		return 0;
+	}
+	case Q_GDB_DEFAULT: /* -gdb tcp::1234 */
+		if (!opts->gdb.enabled) {
+			bool wait = opts->gdb.wait;
+
+			gdb_spec_default(&opts->gdb);
+			opts->gdb.wait = wait;
+		}
+		opts->gdb.enabled = true;
+		return 0;
+	case Q_FREEZE: /* -S: until gdb continues (kvm-vmm has no monitor) */
+		opts->gdb.wait = true;
+		return 0;
 	case Q_VERSION:
 		qemu_print_version();
 		return QEMU_CLI_EXIT_OK;
@@ -555,6 +584,8 @@ int qemu_cli_parse(int argc, char **argv, struct options *opts)
 		fprintf(stderr, QEMU_CLI_NAME ": no -kernel given\n");
 		return STATUS_USAGE;
 	}
+	if (opts->gdb.wait && !opts->gdb.enabled)
+		return refuse("-S", NULL, "kvm-vmm has no monitor to continue the guest: give -s or -gdb too");
 	/* kvm-vmm tells a bzImage from a multiboot kernel by its header, so
 	 * the file is a guest image and opts->kernel stays NULL. */
 	kernel_image[0] = s.kernel;

@@ -34,6 +34,9 @@
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define SANITIZER_BUILD 1
 #endif
+#ifdef SANITIZER_BUILD
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 bool sandbox_sanitizer_build(void)
 {
@@ -124,6 +127,13 @@ int sandbox_enter(void)
 	/* Without it an unprivileged process may not install a filter. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return throw_err(-1, "sandbox: cannot set no_new_privs (--no-sandbox runs without the sandbox):");
+#ifdef SANITIZER_BUILD
+	/* The runtime is told the sandbox closes: TSan stops its background
+	 * thread, whose clock (gettimeofday) the filter forbids, and whose
+	 * SIGSYS it cannot take on that thread of its own (a CHECK failure,
+	 * then SIGSEGV, in every TSan run); ASan caches its memory map. */
+	__sanitizer_sandbox_on_notify(NULL);
+#endif
 	/* TSYNC: every thread at once, or none (then ret is a thread's id). */
 	ret = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &fprog);
 	if (ret > 0)

@@ -44,17 +44,21 @@ const struct sandbox_rule sandbox_rules[] = {
 	{ "restart_syscall", SANDBOX_ANY, "the kernel restarts an interrupted wait" },
 	{ "exit", SANDBOX_ANY, "a thread's end" },
 	{ "exit_group", SANDBOX_ANY, "the process's end" },
+	{ "accept4", SANDBOX_ANY, "--gdb: the debugger's connection, on the socket made at set-up (socket itself stays forbidden)" },
 };
 const int sandbox_rules_count = (int)(sizeof(sandbox_rules) / sizeof(sandbox_rules[0]));
 
 const struct sandbox_ioctl sandbox_ioctls[] = {
 	{ KVM_RUN, "KVM_RUN", "runs the vCPU" },
 	{ KVM_IRQ_LINE, "KVM_IRQ_LINE", "the UART's interrupt" },
-	{ KVM_GET_REGS, "KVM_GET_REGS", "hypercall arguments, fault and --verbose reports" },
-	{ KVM_SET_REGS, "KVM_SET_REGS", "hypercall results" },
+	{ KVM_GET_REGS, "KVM_GET_REGS", "hypercall arguments, fault and --verbose reports, --gdb's registers" },
+	{ KVM_SET_REGS, "KVM_SET_REGS", "hypercall results, --gdb's register writes" },
 	{ KVM_GET_SREGS, "KVM_GET_SREGS", "fault reports, guest-virtual addresses" },
-	{ KVM_SET_SREGS, "KVM_SET_SREGS", "a reset of the vCPU" },
-	{ KVM_SET_GUEST_DEBUG, "KVM_SET_GUEST_DEBUG", "the no-BIOS breakpoint of a real-mode guest" },
+	{ KVM_SET_SREGS, "KVM_SET_SREGS", "a reset of the vCPU, --gdb's segment writes" },
+	{ KVM_SET_GUEST_DEBUG, "KVM_SET_GUEST_DEBUG", "the no-BIOS breakpoint of a real-mode guest; --gdb's breakpoints, watchpoints and steps" },
+	{ KVM_TRANSLATE, "KVM_TRANSLATE", "--gdb: a guest-virtual address through the vCPU's page tables" },
+	{ KVM_GET_FPU, "KVM_GET_FPU", "--gdb: the x87 and SSE registers" },
+	{ KVM_SET_FPU, "KVM_SET_FPU", "--gdb: x87 and SSE register writes" },
 	{ TCGETS, "TCGETS", "the terminal's settings" },
 	{ TCSETS, "TCSETS", "the terminal restored" },
 	{ TCSETSW, "TCSETSW", "the terminal restored" },
@@ -91,6 +95,7 @@ const struct sandbox_rule sandbox_sanitizer_rules[] = {
 	{ "setrlimit", SANDBOX_ANY, "the runtimes' core-dump limit" },
 	{ "dup2", SANDBOX_ANY, "the symbolizer's pipes" },
 	{ "sched_setaffinity", SANDBOX_ANY, "the runtimes' background thread" },
+	{ "gettimeofday", SANDBOX_ANY, "TSan's clock, a system call of its own (not the vDSO), as it reports" },
 	{ "mmap", SANDBOX_ANY, "the runtimes' own executable mappings" },
 	{ "mprotect", SANDBOX_ANY, "the runtimes' own executable mappings" },
 };

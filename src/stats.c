@@ -241,6 +241,13 @@ void stats_print_text(FILE *f, const struct stats_entry *entries, int n,
 	}
 	if (n > 1)
 		print_one(f, "total", "all guests (times summed over guests)", &total);
+	for (int i = 0; i < n; i++)
+		if (entries[i].ram_bytes)
+			fprintf(f, "%s: RAM %llu KiB, %s\n", entries[i].name,
+				(unsigned long long)(entries[i].ram_bytes >> 10),
+				entries[i].ram_huge_pages
+					? "host mapping 2 MiB-aligned, huge pages advised"
+					: "host mapping in 4 KiB pages");
 	fprintf(f, "wall time: %.3f ms\n", ms(wall_ns));
 	fflush(f);
 }
@@ -343,6 +350,9 @@ void stats_json_print(FILE *f, const struct stats_entry *entries, int n,
 		json_string(f, entries[i].name);
 		fprintf(f, ", \"outcome\": ");
 		json_string(f, entries[i].outcome);
+		fprintf(f, ", \"ram_bytes\": %llu, \"ram_huge_pages\": %s",
+			(unsigned long long)entries[i].ram_bytes,
+			entries[i].ram_huge_pages ? "true" : "false");
 		fprintf(f, ", ");
 		json_one(f, entries[i].stats);
 		fprintf(f, "}%s\n", i + 1 < n ? "," : "");

@@ -47,6 +47,10 @@ struct stats_entry {
 	const char *name;
 	const char *outcome; /* "halted", "exit 3", "timeout", ... */
 	const struct run_stats *stats;
+	/* The guest's RAM, and whether its host mapping is 2 MiB-aligned with
+	 * huge pages advised (vm.c): 0 for a total. */
+	uint64_t ram_bytes;
+	bool ram_huge_pages;
 };
 
 /* What a port is on kvm-vmm's machines, "COM1 THR/RBR", "hypercall",

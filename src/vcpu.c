@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "gdb/stub.h"
 #include "trace.h"
+#include "trace_events.h"
 #include "x86.h"
 
 int vcpu_create(struct vcpu *v, struct vm *vm, int kvm_fd, int id)
@@ -340,7 +342,10 @@ void vcpu_handle_exit(struct vcpu *v)
 		handle_internal_error(v);
 		break;
 	case KVM_EXIT_DEBUG:
-		handle_debug(v);
+		if (v->gdb)
+			gdb_vcpu_debug_exit(v); /* gdb's breakpoints, steps, watchpoints */
+		else
+			handle_debug(v);
 		break;
 	case KVM_EXIT_FAIL_ENTRY:
 		vcpu_fault(v, STATUS_GUEST_FAULT, "entry failure",
@@ -355,38 +360,69 @@ void vcpu_handle_exit(struct vcpu *v)
 	}
 }
 
+/* One return of KVM_RUN (ret, and err its errno): the writes KVM queued,
+ * the exit's count and --verbose line, and the exit handled. False: the
+ * run loop ends. Inlined, so the loop without --trace is what it was. */
+static inline __attribute__((always_inline)) bool after_run(struct vcpu *v, int ret, int err)
+{
+	drain_coalesced(v);
+	if (ret < 0) {
+		if (err == EINTR || err == EAGAIN) {
+			stats_count_exit(v->stats, KVM_EXIT_INTR);
+			if (v->verbose)
+				trace_interrupted(v);
+			return true;
+		}
+		vcpu_fault(v, STATUS_GUEST_FAULT, "KVM_RUN failed",
+			   "KVM_RUN: %s", strerror(err));
+		return false;
+	}
+	stats_count_exit(v->stats, v->run->exit_reason);
+	/* An access is shown once handled, with the value read. */
+	bool access = v->run->exit_reason == KVM_EXIT_IO ||
+		      v->run->exit_reason == KVM_EXIT_MMIO;
+
+	if (v->verbose && !access)
+		trace_exit(v);
+	vcpu_handle_exit(v);
+	if (v->verbose && access)
+		trace_exit(v);
+	return true;
+}
+
+/* --trace: after_run, timed from KVM_RUN's return to the exit handled. */
+static bool traced_after_run(struct vcpu *v, int ret, int err)
+{
+	bool is_exit = ret >= 0 || err == EINTR || err == EAGAIN;
+	struct trace_record *r = is_exit ? trace_exit_begin(v->trace, now_ns()) : NULL;
+	bool go_on = after_run(v, ret, err);
+
+	trace_exit_end(v->trace, r, v->run, v->run_size, ret < 0, now_ns());
+	return go_on;
+}
+
 int vcpu_run(struct vcpu *v)
 {
+	trace_run_begin(v->trace);
 	while (!v->stopped) {
+		/* --gdb: waits here while gdb holds the guest stopped. */
+		if (__builtin_expect(v->gdb != NULL, 0))
+			gdb_vcpu_pause_point(v);
 		if (__atomic_load_n(&v->cancel, __ATOMIC_SEQ_CST)) {
 			handle_cancel(v);
 			break;
 		}
 		int ret = ioctl(v->fd, KVM_RUN, 0);
+		int err = ret < 0 ? errno : 0;
 
-		drain_coalesced(v);
-		if (ret < 0) {
-			if (errno == EINTR || errno == EAGAIN) {
-				stats_count_exit(v->stats, KVM_EXIT_INTR);
-				if (v->verbose)
-					trace_interrupted(v);
-				continue;
-			}
-			vcpu_fault(v, STATUS_GUEST_FAULT, "KVM_RUN failed",
-				   "KVM_RUN: %s", strerror(errno));
+		/* Tracing off: this one branch is all it costs. */
+		if (__builtin_expect(v->trace != NULL, 0) ? !traced_after_run(v, ret, err)
+							  : !after_run(v, ret, err))
 			break;
-		}
-		stats_count_exit(v->stats, v->run->exit_reason);
-		/* An access is shown once handled, with the value read. */
-		bool access = v->run->exit_reason == KVM_EXIT_IO ||
-			      v->run->exit_reason == KVM_EXIT_MMIO;
-
-		if (v->verbose && !access)
-			trace_exit(v);
-		vcpu_handle_exit(v);
-		if (v->verbose && access)
-			trace_exit(v);
 	}
 	drain_coalesced(v);
+	trace_run_end(v->trace);
+	if (v->gdb)
+		gdb_vcpu_gone(v);
 	return v->status;
 }

@@ -12,6 +12,9 @@
 #include "stats.h"
 #include "vm.h"
 
+struct trace_vcpu;
+struct gdb_stub;
+
 struct vcpu {
 	struct vm *vm;
 	int fd;
@@ -24,6 +27,8 @@ struct vcpu {
 	bool verbose;	/* a line per exit on stderr (trace.c) */
 	bool dump_regs; /* and the registers with each */
 	uint64_t start_ns; /* when the VMM started, for --verbose times */
+	struct trace_vcpu *trace; /* --trace's records (trace_events.h); NULL: off */
+	struct gdb_stub *gdb; /* --gdb's stub (gdb/stub.h); NULL: no debugger */
 	/* A real-mode guest with no BIOS behind its zeroed vector table: an
 	 * `int` sends it to 0000:0000, and fault reports say so. */
 	bool no_bios;

@@ -39,6 +39,21 @@ static bool is_multiboot(const struct image *img, const struct options *o)
 	return multiboot_detect(img->data, img->size);
 }
 
+static bool is_vmlinux(const struct image *img, const struct options *o)
+{
+	(void)o;
+	return vmlinux_detect(img->data, img->size);
+}
+
+/* The PVH row: a vmlinux with the PVH note, unless --boot-entry=elf64, or
+ * any vmlinux with --boot-entry=pvh (whose check then says there is none). */
+static bool is_vmlinux_pvh(const struct image *img, const struct options *o)
+{
+	if (!vmlinux_detect(img->data, img->size) || o->boot_entry == BOOT_ENTRY_ELF64)
+		return false;
+	return o->boot_entry == BOOT_ENTRY_PVH || vmlinux_has_pvh_note(img);
+}
+
 static bool always(const struct image *img, const struct options *o)
 {
 	(void)img;
@@ -105,22 +120,14 @@ static void free_multiboot(struct boot_plan *p)
 	multiboot_free(&p->mb);
 }
 
-/* The initrd is read now, so a bad one stops the run before it starts. */
 static int check_linux(const struct image *img, const struct options *o,
 		       struct boot_plan *p)
 {
-	p->nr_vcpus = o->smp;
-	if (o->initrd &&
-	    image_read(&p->initrd, o->initrd, p->mem_size, "of guest memory") < 0)
-		return STATUS_BAD_INPUT;
-	if (bzimage_parse(img, p->mem_size, p->initrd.size, &p->bz) < 0)
-		return STATUS_BAD_INPUT;
-	if (asprintf(&p->cmdline, "%s%s%s", BZ_BASE_CMDLINE, o->cmdline ? " " : "",
-		     o->cmdline ? o->cmdline : "") < 0) {
-		p->cmdline = NULL;
-		return throw_err(STATUS_HOST_ERROR, "out of memory");
-	}
-	return 0;
+	int status = linux_plan_inputs(o, p);
+
+	if (status)
+		return status;
+	return bzimage_parse(img, p->mem_size, p->initrd.size, &p->bz) < 0 ? STATUS_BAD_INPUT : 0;
 }
 
 static int load_linux(struct vm *vm, const struct image *img, const struct boot_plan *p)
@@ -189,6 +196,32 @@ const struct boot_protocol boot_protocols[] = {
 		.memory_map = map_multiboot,
 		.free = free_multiboot,
 	},
+	/* After multiboot: an ELF file with a multiboot header is booted as
+	 * the header says (a vmlinux has none); before real mode. */
+	{
+		.name = "Linux vmlinux, PVH entry",
+		.selected_by = "an ELF64 file with a XEN_ELFNOTE_PHYS32_ENTRY note",
+		.what = "a Linux vmlinux (ELF)",
+		.recognise = is_vmlinux_pvh,
+		.default_mem = BZ_DEFAULT_MEM,
+		.devices = BOOT_DEV_IRQCHIP | BOOT_DEV_PC | BOOT_DEV_CPUID,
+		.options = BOOT_OPT_APPEND | BOOT_OPT_INITRD | BOOT_OPT_SMP | BOOT_OPT_ENTRY,
+		.check = vmlinux_check_pvh,
+		.load = vmlinux_plan_load,
+		.setup_vcpu = vmlinux_plan_setup_vcpu,
+	},
+	{
+		.name = "Linux vmlinux, 64-bit entry",
+		.selected_by = "any other ELF64 file, or --boot-entry=elf64",
+		.what = "a Linux vmlinux (ELF)",
+		.recognise = is_vmlinux,
+		.default_mem = BZ_DEFAULT_MEM,
+		.devices = BOOT_DEV_IRQCHIP | BOOT_DEV_PC | BOOT_DEV_CPUID,
+		.options = BOOT_OPT_APPEND | BOOT_OPT_INITRD | BOOT_OPT_SMP | BOOT_OPT_ENTRY,
+		.check = vmlinux_check_elf64,
+		.load = vmlinux_plan_load,
+		.setup_vcpu = vmlinux_plan_setup_vcpu,
+	},
 	{
 		.name = "real-mode flat binary",
 		.selected_by = "any other file",
@@ -239,7 +272,7 @@ static int options_apply(const struct image *img, const struct options *o,
 	/* The real-mode row takes any file, but --kernel names a kernel. */
 	if (o->kernel && p->recognise == always)
 		return throw_err(STATUS_BAD_INPUT,
-				 "%s: not a Linux bzImage or a multiboot kernel, which --kernel boots (a flat kernel needs --paging or --long-mode)",
+				 "%s: not a Linux bzImage or a multiboot kernel, which --kernel boots (nor a Linux vmlinux, an ELF64 file; a flat kernel needs --paging or --long-mode)",
 				 img->path);
 	if (o->cmdline && !(p->options & BOOT_OPT_APPEND) && !o->qemu_statuses)
 		return not_for("--append", kernels, img, p);
@@ -247,6 +280,8 @@ static int options_apply(const struct image *img, const struct options *o,
 		return not_for("--initrd", kernels, img, p);
 	if (o->smp > 1 && !(p->options & BOOT_OPT_SMP))
 		return not_for("--smp", kernels, img, p);
+	if (o->boot_entry != BOOT_ENTRY_AUTO && !(p->options & BOOT_OPT_ENTRY))
+		return not_for("--boot-entry", "a Linux vmlinux (ELF64)", img, p);
 	if (o->coalesced_io && !(p->devices & BOOT_DEV_COALESCE))
 		return not_for("--coalesced-io", "real-mode and --long-mode binaries", img, p);
 	if (o->pc_testdev && !(p->devices & BOOT_DEV_QEMU) && !o->qemu_statuses)

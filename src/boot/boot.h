@@ -16,6 +16,7 @@
 #include "bzimage.h"
 #include "image.h"
 #include "multiboot.h"
+#include "vmlinux.h"
 
 /* What a protocol's machine has besides the UART at 0x3f8. */
 enum boot_devices {
@@ -41,6 +42,7 @@ enum boot_options {
 	BOOT_OPT_APPEND = 1u << 0, /* --append: a command line */
 	BOOT_OPT_INITRD = 1u << 1, /* --initrd: an initramfs or modules */
 	BOOT_OPT_SMP = 1u << 2,	   /* --smp: more than one vCPU */
+	BOOT_OPT_ENTRY = 1u << 3,  /* --boot-entry: a vmlinux's entry */
 };
 
 struct boot_protocol;
@@ -59,6 +61,7 @@ struct boot_plan {
 	union {
 		struct multiboot_kernel mb;
 		struct bzimage bz;
+		struct vmlinux vml;
 	};
 };
 
@@ -97,7 +100,7 @@ extern const int boot_protocol_count;
 /* Reads the image at path and plans its boot. 0, or a status after one
  * line naming the file or option and the problem: STATUS_USAGE for an
  * option the image's protocol does not take (--append, --initrd, --smp,
- * --coalesced-io, --device pc-testdev), STATUS_BAD_INPUT for --kernel
+ * --boot-entry, --coalesced-io, --device pc-testdev), STATUS_BAD_INPUT for --kernel
  * given a file that is no kernel. */
 int boot_prepare(const char *path, const struct options *o,
 		 struct image *img, struct boot_plan *plan);

@@ -1,4 +1,5 @@
-# The helpers the end-to-end suites share (sourced by run.sh and flat.sh).
+# The helpers the end-to-end suites share (sourced by run.sh, flat.sh,
+# output.sh, tty.sh and others).
 # The caller sets VMM, T (its scratch directory), PASS=0 and FAIL=0.
 
 ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
@@ -53,4 +54,22 @@ total_exits() {
 # differs from lane to lane.
 unpath() {
 	sed "s|$1|KERNEL|g" "$T/out" >"$T/out.unpathed" && mv "$T/out.unpathed" "$T/out"
+}
+
+# started PID: waits (10 s at most) until the VMM PID has blocked the signals
+# it waits for (SIGUSR2 in its SigBlk): a signal sent before that meets its
+# default action instead, and a slow start (a sanitizer build in the nested
+# lane takes a second) must not turn a test of kvm-vmm's handling into one
+# of the kernel's.
+started() {
+	i=0
+	while [ $i -lt 100 ]; do
+		m=$(sed -n 's/^SigBlk:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+		[ -n "$m" ] || return 1
+		m=${m#"${m%????????}"} # the low 32 signals: sh arithmetic may not take 64 bits
+		[ $((0x$m & 0x800)) -ne 0 ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
 }

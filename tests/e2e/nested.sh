@@ -13,8 +13,8 @@ cp "$1" "$payload/kvm-vmm"
 cp -r "$2" "$payload/guests"
 cp -r "$3" "$payload/golden"
 cp -r "$4" "$payload/os1k"
-cp "$top/tests/e2e/run.sh" "$top/tests/e2e/os1k.sh" "$top/tests/e2e/flat.sh" "$top/tests/e2e/lib.sh" "$top/tests/e2e/qemu-compat.sh" "$top/tests/e2e/lines.sh" "$top/tests/e2e/output.sh" "$payload/"
+cp "$top/tests/e2e/run.sh" "$top/tests/e2e/os1k.sh" "$top/tests/e2e/flat.sh" "$top/tests/e2e/lib.sh" "$top/tests/e2e/qemu-compat.sh" "$top/tests/e2e/lines.sh" "$top/tests/e2e/output.sh" "$top/tests/e2e/trace.sh" "$payload/"
 # Hardware semantics: both 1K OS images run here, i386 included.
 exec "$top/tests/nested/run-lane.sh" "$payload" sh -c \
-	'sh ./run.sh ./kvm-vmm ./guests ./golden; r=$?; sh ./flat.sh ./kvm-vmm ./guests ./golden || r=1; sh ./qemu-compat.sh vmm ./kvm-vmm ./guests/qemu ./golden/qemu || r=1; sh ./lines.sh ./kvm-vmm ./guests ./golden || r=1; sh ./output.sh ./kvm-vmm ./guests ./golden || r=1; sh ./os1k.sh vmm ./kvm-vmm ./os1k ./golden/os1k && exit $r'
+	'sh ./run.sh ./kvm-vmm ./guests ./golden; r=$?; sh ./flat.sh ./kvm-vmm ./guests ./golden || r=1; sh ./qemu-compat.sh vmm ./kvm-vmm ./guests/qemu ./golden/qemu || r=1; sh ./lines.sh ./kvm-vmm ./guests ./golden || r=1; sh ./output.sh ./kvm-vmm ./guests ./golden || r=1; sh ./trace.sh ./kvm-vmm ./guests ./golden ./os1k || r=1; sh ./os1k.sh vmm ./kvm-vmm ./os1k ./golden/os1k && exit $r'
 

@@ -35,6 +35,8 @@ exec 3<>"$T/fifo"
 
 # start ARGS...: runs the VMM in the background, stdout to the FIFO; its
 # pid in $T/pid (written before the exec), its status in $T/rc once it ends.
+# Returns once it has started (lib.sh), so the seconds a test then waits
+# before a signal are seconds of the guests running.
 start() {
 	rm -f "$T/pid" "$T/rc"
 	( sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$T/pid" "$VMM" "$@" \
@@ -42,6 +44,7 @@ start() {
 	i=0
 	while [ ! -s "$T/pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	PID=$(cat "$T/pid" 2>/dev/null)
+	started "$PID"
 }
 
 # ended TENTHS: true when the VMM ended within TENTHS tenths of a second

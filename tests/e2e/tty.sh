@@ -16,6 +16,7 @@ G=${3:-$(dirname "$KERNEL")/../guests}
 T=$(mktemp -d "${TMPDIR:-/tmp}/minikvm-tty.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 PASS=0 FAIL=0
+. "$(dirname "$0")/lib.sh" # started; ok and bad are this file's own
 ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
 bad() { FAIL=$((FAIL + 1)); echo "FAIL $1: $2"; sed 's/^/  | /' "$T/out" | tail -n 12; }
 
@@ -32,8 +33,15 @@ sh -c 'echo \$\$ >"\$1"; shift; exec "\$@"' sh "$T/pid" "$VMM" $*
 echo status=\$?
 stty -a >"$T/after" 2>>"$T/stty.err"
 EOF
-	rm -f "$T/before" "$T/after"
-	sh -c "$keys" | timeout 30 script -qec "sh $T/in-pty.sh" /dev/null >"$T/out" 2>&1
+	rm -f "$T/before" "$T/after" "$T/pid"
+	# The keys' times count from the VMM's start (lib.sh), not the pty's:
+	# typed during a slow start they would come in cooked mode, all at once.
+	{
+		n=0
+		while [ ! -s "$T/pid" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+		started "$(cat "$T/pid" 2>/dev/null)"
+		sh -c "$keys"
+	} | timeout 30 script -qec "sh $T/in-pty.sh" /dev/null >"$T/out" 2>&1
 }
 # restored WHAT: the terminal's settings equal those before the run.
 restored() {
@@ -42,10 +50,19 @@ restored() {
 }
 has() { grep -q -- "$1" "$T/out"; }
 status_is() { grep -q "status=$1" "$T/out"; }
-# kill_after SECONDS SIGNAL: sends SIGNAL to the VMM SECONDS from now.
+# kill_after SECONDS SIGNAL: sends SIGNAL to the VMM SECONDS after it has
+# started (lib.sh: its signals blocked, so a slow start cannot meet the
+# signal's default action).
 kill_after() {
 	rm -f "$T/pid"
-	( sleep "$1"; kill -"$2" "$(cat "$T/pid")" ) &
+	(
+		n=0
+		while [ ! -s "$T/pid" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+		pid=$(cat "$T/pid")
+		started "$pid"
+		sleep "$1"
+		kill -"$2" "$pid"
+	) &
 }
 
 ESC=$(printf '\001')

@@ -95,8 +95,9 @@ def bzimage(sects=1, version=0x020F, cmdline_size=2047, initrd_max=0x7FFFFFFF,
     return bytes(setup) + kernel
 
 
-def bz_case(mem, smp, cmdline=None, initrd=None, image=b""):
-    flags = (1 if cmdline is not None else 0) | (2 if initrd is not None else 0)
+def bz_case(mem, smp, cmdline=None, initrd=None, image=b"", more_flags=0):
+    """fuzz_bzimage.c's input, and fuzz_vmlinux.c's (more_flags: --boot-entry)."""
+    flags = (1 if cmdline is not None else 0) | (2 if initrd is not None else 0) | more_flags
     out = bytes([mem, smp - 1, flags])
     if cmdline is not None:
         out += u16(len(cmdline)) + cmdline
@@ -112,6 +113,55 @@ def bzimage_seeds():
     write("bzimage", "four-setup-sectors-initrd-max",
           bz_case(5, 2, None, b"070701" * 20,
                   bzimage(sects=0, version=0x020C, initrd_max=0x37FFFFFF, pref=0x1000000)))
+
+
+# --- vmlinux: an ELF64 kernel, PVH note or not (fuzz_vmlinux.c) ----------
+
+def elf64(entry, segments, notes=b""):
+    """An x86-64 ET_EXEC file: segments are (paddr, file bytes, memsz);
+    notes, when given, fill a PT_NOTE segment."""
+    phnum = len(segments) + (1 if notes else 0)
+    offset = 64 + 56 * phnum
+    phdrs, body = b"", b""
+    for paddr, data, memsz in segments:
+        phdrs += struct.pack("<IIQQQQQQ", 1, 7, offset + len(body), 0xFFFFFFFF80000000 + paddr,
+                             paddr, len(data), memsz, 0x1000)
+        body += data
+    if notes:
+        phdrs += struct.pack("<IIQQQQQQ", 4, 4, offset + len(body), 0, 0, len(notes), 0, 4)
+        body += notes
+    ident = b"\x7fELF\x02\x01\x01" + bytes(9)
+    eh = ident + struct.pack("<HHIQQQIHHHHHH", 2, 62, 1, entry, 64, 0, 0, 64, 56, phnum, 64, 0, 0)
+    return eh + phdrs + body
+
+
+def note(name, kind, desc):
+    n = name + b"\0"
+    pad = lambda b: b + bytes(-len(b) % 4)
+    return struct.pack("<III", len(n), len(desc), kind) + pad(n) + pad(desc)
+
+
+def pvh_note(entry, size=8):
+    return note(b"Xen", 18, struct.pack("<Q", entry)[:size])
+
+
+def vml_case(mem, smp, entry_opt=0, cmdline=None, initrd=None, image=b""):
+    return bz_case(mem, smp, cmdline, initrd, image, entry_opt << 2)
+
+
+def vmlinux_seeds():
+    text = b"\xf4" * 64
+    kernel = [(0x1000000, text, 0x1000), (0x1200000, b"\x11" * 32, 0x100000)]
+    notes = note(b"GNU", 3, b"abcde") + pvh_note(0x1000010)
+    write("vmlinux", "pvh-initrd",
+          vml_case(4, 2, 0, b"quiet", b"\x07" * 300, elf64(0x1000000, kernel, notes)))
+    write("vmlinux", "elf64-option-cut-cmdline",
+          vml_case(4, 1, 2, b"x" * 2100, None, elf64(0x1000000, kernel, notes)))
+    write("vmlinux", "no-note-smp",
+          vml_case(3, 8, 0, None, b"070701" * 20, elf64(0x1000000, kernel)))
+    write("vmlinux", "pvh-4-byte-note-low",
+          vml_case(2, 1, 1, b"console=ttyS0", None,
+                   elf64(0x100000, [(0x100000, text, 0x2000)], pvh_note(0x100020, 4))))
 
 
 # --- uart: a config byte, then operations (fuzz_uart.c) -------------------
@@ -278,9 +328,35 @@ def tables_seeds():
     write("tables", "too-small", struct.pack("<BHI", 2, 0x100, 0xF0000))
 
 
+# --- gdb_packet: flags, then the bytes of a session (fuzz_gdb_packet.c) ----
+
+def gdb_pkt(payload):
+    b = payload.encode("latin1")
+    return b"$" + b + b"#" + b"%02x" % (sum(b) % 256)
+
+
+def gdb_packet_seeds():
+    p = gdb_pkt
+    write("gdb_packet", "session", b"\x00+" + p("qSupported:multiprocess+;swbreak+;hwbreak+")
+          + b"+" + p("vMustReplyEmpty") + p("QStartNoAckMode") + p("Hg0")
+          + p("qXfer:features:read:target.xml:0,ffb") + p("qfThreadInfo") + p("qsThreadInfo")
+          + p("qAttached") + p("?") + p("g") + p("m10000,40") + p("qC"))
+    write("gdb_packet", "breakpoints", b"\x00" + p("Z0,10013,1") + p("Z1,40001000,1")
+          + p("Z2,200000,8") + p("Z4,1000,4") + p("vCont;s:1;c") + b"\x03"
+          + p("z0,10013,1") + p("vCont?") + p("c") + p("s1000"))
+    write("gdb_packet", "registers", b"\x01" + p("G" + "00" * 328) + p("P8=78563412")
+          + p("P10=1122334455667788") + p("p18"))
+    write("gdb_packet", "memory", b"\x00" + p("M30000,4:78563412") + p("X30000,2:}]}\x03")
+          + p("m0,ffffffffffffffff") + p("qRcmd,6d6f6e69746f722073746174730a") + p("D") + p("k"))
+    write("gdb_packet", "escapes", b"\x00" + p('a0*"') + b"junk}}*#zz$#00$g#00"
+          + p("qThreadExtraInfo,1") + p("T1"))
+    write("gdb_packet", "spec", b"\x02127.0.0.1:1234,guest=1,arch=x86-64")
+
+
 if __name__ == "__main__":
     multiboot_seeds()
     bzimage_seeds()
+    vmlinux_seeds()
     uart_seeds()
     hypercall_seeds()
     exit_switch_seeds()
@@ -289,3 +365,4 @@ if __name__ == "__main__":
     flat_seeds()
     console_text_seeds()
     tables_seeds()
+    gdb_packet_seeds()

@@ -1,30 +1,40 @@
 #!/bin/sh
 # The linux lane: kvm-vmm boots Debian's own kernel (the unmodified bzImage
-# of linux-image-amd64) with an initramfs built here from busybox-static,
-# inside the nested lane (tests/nested/), where /dev/kvm is a real SVM KVM.
-# The initramfs' /init prints the kernel release and the number of online
-# CPUs, reads one line from the console (fed through kvm-vmm's stdin),
-# prints it back and reboots; each boot is checked by its transcript and
-# its status, once per vCPU count in LINUX_SMP.
+# of linux-image-amd64, and the vmlinux cut out of it by
+# tools/extract-vmlinux.sh, through its PVH entry and its 64-bit ELF entry)
+# with an initramfs built here from busybox-static, inside the nested lane
+# (tests/nested/), where /dev/kvm is a real SVM KVM. The initramfs' /init
+# prints the kernel release and the number of online CPUs, reads one line
+# from the console (fed through kvm-vmm's stdin), prints it back and
+# reboots; each boot is checked by its transcript and its status, once per
+# entry in LINUX_ENTRIES and vCPU count in LINUX_SMP.
 #
 # usage: run.sh [STATIC_VMM [INITRAMFS]]
 # STATIC_VMM defaults to build/static/kvm-vmm; INITRAMFS to `make
 # initramfs`'s build/initramfs.cpio.gz (made when not given): checked on
 # this host, and booted in the lane with the README's command.
-# Environment: LINUX_SMP (default "1 2"; repeat counts for more boots, e.g.
-# "1 2 1 2"), LINUX_TIMEOUT (seconds per boot, default 120), LINUX_APPEND
-# (kernel arguments, default "quiet panic=-1"), NESTED_TIMEOUT (default 420)
-# and the rest of tests/nested/README.md.
-# Prints "linux: --smp N: init after S s" per boot: the wall time from the
-# start of kvm-vmm to init's first line, and "linux: N passed, N failed".
+# Environment: LINUX_ENTRIES (default "bzimage pvh elf64"), LINUX_SMP
+# (default "1 2"; repeat counts for more boots, e.g. "1 2 1 2"),
+# LINUX_TIMEOUT (seconds per boot, default 120), LINUX_APPEND (kernel
+# arguments, default "quiet panic=-1"), NESTED_TIMEOUT (default 300 s + 40 s
+# a boot) and the rest of tests/nested/README.md.
+# Prints "linux: --smp N: init after S s" per bzImage boot and "linux:
+# vmlinux ENTRY --smp N: init after S s" per vmlinux boot: the wall time
+# from the start of kvm-vmm to init's first line; then "linux: N passed, N
+# failed".
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 vmm=${1:-$top/build/static/kvm-vmm}
 initramfs=${2:-}
 smp_list=${LINUX_SMP:-1 2}
+entries=${LINUX_ENTRIES:-bzimage pvh elf64}
 boot_timeout=${LINUX_TIMEOUT:-120}
 append=${LINUX_APPEND:-quiet panic=-1}
-export NESTED_TIMEOUT=${NESTED_TIMEOUT:-420}
+# ENTRY:N, one word a boot
+boots=
+for e in $entries; do for n in $smp_list; do boots="$boots $e:$n"; done; done
+nboots=$(($(echo $boots | wc -w) + 1)) # and the README's command
+export NESTED_TIMEOUT=${NESTED_TIMEOUT:-$((300 + 40 * nboots))}
 work=$top/build/linux
 BB=/bin/busybox
 PASS=0
@@ -54,6 +64,16 @@ bzimage=$(kernel)
 static_busybox || { bad "busybox" "no static $BB (apt-get install busybox-static)"; finish; }
 [ -x "$vmm" ] || { bad "kvm-vmm" "$vmm is missing: make static"; finish; }
 kver=${bzimage#/boot/vmlinuz-}
+rm -rf "$work"
+mkdir -p "$work/payload"
+# The uncompressed kernel of the same bzImage (`make vmlinux`'s script).
+vmlinux=$work/payload/vmlinux
+case " $entries " in
+*" pvh "* | *" elf64 "*)
+	sh "$top/tools/extract-vmlinux.sh" "$bzimage" "$vmlinux" 2>"$work/extract.err" ||
+		{ bad "vmlinux" "tools/extract-vmlinux.sh $bzimage: $(cat "$work/extract.err")"; rm -f "$vmlinux"; }
+	;;
+esac
 
 # --- on this host: bad kernels are refused with one line, before any VM ---
 T=$top/build/linux-host
@@ -83,6 +103,13 @@ refused "too little memory for the kernel" 121 "needs [0-9]* MiB of RAM" --kerne
 refused "more memory than below the device hole" 121 "at most 3072 MiB" --kernel "$bzimage" --mem 4G
 refused "missing initrd" 121 "nope: cannot open image" --kernel "$bzimage" --initrd "$T/nope"
 refused "--smp out of range" 120 "invalid --smp '65'" --kernel "$bzimage" --smp 65
+if [ -f "$vmlinux" ]; then
+	refused "vmlinux with too little memory for its segments" 121 "vmlinux: ELF segment [0-9]* (0x[0-9a-f]* bytes at 0x[0-9a-f]*) lies outside the 64 MiB of guest memory" --kernel "$vmlinux" --mem 64M
+	head -c 1048576 "$vmlinux" >"$T/short.elf"
+	refused "truncated vmlinux" 121 "short.elf: ELF segment 0 lies beyond the end of the file" --kernel "$T/short.elf"
+	refused "--boot-entry for a bzImage" 120 "--boot-entry: applies to a Linux vmlinux (ELF64); $bzimage is a Linux bzImage" --kernel "$bzimage" --boot-entry=pvh
+	refused "--boot-entry that is not pvh or elf64" 120 "invalid --boot-entry 'pvh32'" --kernel "$vmlinux" --boot-entry=pvh32
+fi
 refused "--initrd for a guest that is not Linux" 120 "--initrd: applies to Linux and multiboot kernels; $T/zeros is a real-mode flat binary" --initrd "$T/zeros" "$T/zeros"
 # kvm-pvm as this machine's own /dev/kvm (its module can be present
 # without binding, inside another kvm-pvm guest).
@@ -100,8 +127,6 @@ rm -rf "$T"
 
 # --- the initramfs: busybox and this test's /init (tools/mkinitramfs.sh,
 # which also builds `make initramfs`'s) ---
-rm -rf "$work"
-mkdir -p "$work/payload"
 cat >"$work/init" <<'EOF'
 #!/bin/busybox sh
 /bin/busybox mkdir -p /sbin /usr/bin /usr/sbin
@@ -163,18 +188,25 @@ else echo "linux: the README's command, in the lane: $(tr -d '\\\n' <"$work/payl
 cp "$bzimage" "$work/payload/bzImage"
 cp "$vmm" "$work/payload/kvm-vmm"
 
-# The command inside the lane (busybox sh): one boot per vCPU count, each
-# line of the transcript stamped with seconds since kvm-vmm started (ts).
+# The command inside the lane (busybox sh): one boot per ENTRY:N word
+# (bzimage, or the vmlinux through pvh or elf64; N vCPUs), each line of the
+# transcript stamped with seconds since kvm-vmm started (ts).
 cat >"$work/payload/boot.sh" <<EOF
-for n in \$*; do
-	{ echo hello | ./kvm-vmm --kernel bzImage --initrd initrd.gz --smp \$n \\
+for b in \$*; do
+	e=\${b%:*} n=\${b#*:}
+	case \$e in
+	bzimage) k="--kernel bzImage" ;;
+	pvh) k="--kernel vmlinux" ;;
+	elf64) k="--kernel vmlinux --boot-entry=elf64" ;;
+	esac
+	{ echo hello | ./kvm-vmm \$k --initrd initrd.gz --smp \$n --stats \\
 		--timeout $boot_timeout --append "$append" 2>err; echo \$? >rc; } |
 		ts -s '%.s' >out
-	echo "--- smp \$n transcript"
+	echo "--- \$e smp \$n transcript"
 	cat out
-	echo "--- smp \$n stderr"
+	echo "--- \$e smp \$n stderr"
 	cat err
-	echo "--- smp \$n status \$(cat rc)"
+	echo "--- \$e smp \$n status \$(cat rc)"
 done
 # The README's scripted command (readme.sh), as written there but for the
 # lane's paths.
@@ -188,8 +220,10 @@ if [ -f readme.sh ]; then
 fi
 EOF
 
-echo "linux: booting $bzimage (Linux $kver) in the nested lane, --smp $smp_list" >&2
-"$top/tests/nested/run-lane.sh" "$work/payload" sh ./boot.sh $smp_list >"$work/lane.out"
+# Without a vmlinux, only the bzImage boots.
+[ -f "$vmlinux" ] || boots=$(printf '%s\n' $boots | grep '^bzimage:' | tr '\n' ' ')
+echo "linux: booting $bzimage (Linux $kver) in the nested lane:$boots (entry:vCPUs)" >&2
+"$top/tests/nested/run-lane.sh" "$work/payload" sh ./boot.sh $boots >"$work/lane.out"
 lane_rc=$?
 sed 's/\r$//' "$work/lane.out" >"$work/lane.txt"
 cat "$work/lane.txt"
@@ -197,13 +231,19 @@ cat "$work/lane.txt"
 
 # --- checks, per boot, on the lane's output ---
 i=0
-for n in $smp_list; do
+for b in $boots; do
 	i=$((i + 1))
+	e=${b%:*} n=${b#*:}
+	# bzImage lines keep their words; a vmlinux boot names its entry.
+	case $e in
+	bzimage) img=bzImage what= ;;
+	*) img=vmlinux what="vmlinux $e " ;;
+	esac
 	# The i-th section for this boot: from its "transcript" line to its status.
-	awk -v want="$i" '/^--- smp [0-9]+ transcript$/ { k++ } k == want { print } /^--- smp [0-9]+ status/ && k == want { exit }' \
+	awk -v want="$i" '/^--- [a-z0-9]+ smp [0-9]+ transcript$/ { k++ } k == want { print } /^--- [a-z0-9]+ smp [0-9]+ status/ && k == want { exit }' \
 		"$work/lane.txt" >"$work/boot-$i.txt"
-	t="--smp $n (boot $i)"
-	st=$(sed -n 's/^--- smp [0-9]* status \([0-9]*\)$/\1/p' "$work/boot-$i.txt")
+	t="$what--smp $n (boot $i)"
+	st=$(sed -n 's/^--- [a-z0-9]* smp [0-9]* status \([0-9]*\)$/\1/p' "$work/boot-$i.txt")
 	has() { grep -q -- "$1" "$work/boot-$i.txt"; }
 	if [ ! -s "$work/boot-$i.txt" ]; then bad "$t" "no output from this boot"; continue; fi
 	[ "$st" = 0 ] && ok "$t: status 0 after reboot -f" || bad "$t" "status ${st:-none}, expected 0"
@@ -211,8 +251,14 @@ for n in $smp_list; do
 	has "LINUX-INIT: $n cpus online" && ok "$t: $n CPUs online" || bad "$t" "not $n CPUs online: $(grep 'cpus online' "$work/boot-$i.txt")"
 	has "LINUX-INIT: read 'hello'\$" && ok "$t: the stdin line reached init" || bad "$t" "init did not read 'hello'"
 	has "reboot: Restarting system" && ok "$t: the kernel rebooted" || bad "$t" "no 'reboot: Restarting system'"
+	# 2 MiB-aligned RAM lets KVM back the guest with 2 MiB pages (vm.c):
+	# a refactor must not lose it silently.
+	has "^$img: RAM 262144 KiB, host mapping 2 MiB-aligned, huge pages advised\$" &&
+		ok "$t: guest RAM 2 MiB-aligned, huge pages advised (--stats)" || bad "$t" "--stats does not report 2 MiB-aligned RAM"
+	exits=$(sed -n "s/^$img: .*, \\([0-9]*\\) exits to user space\$/\\1/p" "$work/boot-$i.txt")
+	[ -n "$exits" ] && echo "linux: $what--smp $n: $exits exits to user space"
 	init_at=$(sed -n 's/^\([0-9.]*\) LINUX-INIT: .*/\1/p' "$work/boot-$i.txt" | head -n 1)
-	[ -n "$init_at" ] && echo "linux: --smp $n: init after $init_at s"
+	[ -n "$init_at" ] && echo "linux: $what--smp $n: init after $init_at s"
 done
 # The README's `make initramfs` + kvm-vmm command: the banner, a shell that
 # runs what is piped in, and reboot -f ending the run with status 0.

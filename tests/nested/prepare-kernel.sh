@@ -15,31 +15,11 @@ kver=$2
 say() { printf 'lane: %s\n' "$*" >&2; }
 die() { printf 'lane: FAILED: %s\n' "$*" >&2; exit 125; }
 
-# Little-endian unsigned integer of $3 bytes at offset $2 of file $1.
-le() { od -An -tu"$3" -j "$(($2))" -N "$3" --endian=little "$1" | tr -d ' \n'; }
-
 # A bzImage spends seconds under TCG decompressing itself; QEMU can boot the
-# plain ELF kernel instead (through its PVH entry note). The x86 boot header
-# (protocol 2.08+) says where the compressed kernel sits: payload_offset
-# (0x248) past the real-mode setup sectors (count at 0x1f1), length at 0x24c.
+# plain ELF kernel instead (through its PVH entry note). tools/extract-vmlinux.sh
+# (also `make vmlinux`) cuts it out of the bzImage with Debian's tools.
 extract_vmlinux() { # BZIMAGE OUT
-	local img=$1 out=$2 sects off len dec
-	[ "$(od -An -c -j 514 -N 4 "$img" | tr -d ' \n')" = HdrS ] || return 1
-	[ "$(le "$img" 0x206 2)" -ge $((0x208)) ] || return 1 # protocol version
-	sects=$(le "$img" 0x1f1 1)
-	[ "$sects" = 0 ] && sects=4
-	off=$(((sects + 1) * 512 + $(le "$img" 0x248 4)))
-	len=$(le "$img" 0x24c 4)
-	case $(od -An -tx1 -j "$off" -N 4 "$img" | tr -d ' \n') in
-	fd377a58) dec="xz -dc --single-stream" ;;
-	28b52ffd) dec="zstd -dcq" ;;
-	1f8b08*) dec="gzip -dc" ;;
-	*) return 1 ;;
-	esac
-	# The build appends the uncompressed size after the stream, which some
-	# decompressors call trailing garbage: judge by the result, not the status.
-	tail -c +$((off + 1)) "$img" | head -c "$len" | $dec >"$out" 2>/dev/null
-	[ "$(od -An -c -N 4 "$out" | tr -d ' \n')" = 177ELF ]
+	sh "$(dirname "$0")/../../tools/extract-vmlinux.sh" "$1" "$2" 2>/dev/null
 }
 
 # Module signatures are appended after the ELF: the kernel-format trailer is

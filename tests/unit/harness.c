@@ -1,6 +1,7 @@
 #include "harness.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -50,6 +51,31 @@ size_t test_pipe_drain(struct test_pipe *p, char *buf, size_t size)
 		n = 0;
 	buf[n] = '\0';
 	return (size_t)n;
+}
+
+static int stderr_saved = -1;
+
+void test_stderr_begin(void)
+{
+	char path[] = "/tmp/minikvm-err-XXXXXX";
+	int fd = mkstemp(path);
+
+	unlink(path);
+	fflush(stderr);
+	stderr_saved = dup(STDERR_FILENO);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+}
+
+const char *test_stderr_end(char *buf, size_t size)
+{
+	ssize_t n = pread(STDERR_FILENO, buf, size - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	dup2(stderr_saved, STDERR_FILENO);
+	close(stderr_saved);
+	stderr_saved = -1;
+	return buf;
 }
 
 int main(void)

@@ -50,4 +50,10 @@ void test_pipe_close(struct test_pipe *p);
 /* Reads what is waiting (non-blocking) into buf, NUL-terminated. */
 size_t test_pipe_drain(struct test_pipe *p, char *buf, size_t size);
 
+/* What the code under test writes to stderr between the two calls (into
+ * a temporary file, so no size limit blocks it), NUL-terminated in buf;
+ * stderr is restored by test_stderr_end(), which returns buf. */
+void test_stderr_begin(void);
+const char *test_stderr_end(char *buf, size_t size);
+
 #endif

@@ -164,7 +164,7 @@ TEST(bzimage_e820_map)
 {
 	struct e820_entry map[BZ_E820_ENTRIES];
 	uint64_t mem = 256u << 20;
-	int n = bzimage_e820(mem, map);
+	int n = linux_e820(mem, map);
 
 	CHECK_EQ(n, 4);
 	CHECK_EQ(map[0].addr, 0);

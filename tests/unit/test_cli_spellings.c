@@ -304,7 +304,7 @@ TEST(boot_refuses_options_the_protocol_does_not_take)
 	PREP(0, "kvm-vmm: --device pc-testdev: applies to multiboot kernels; %s is a Linux bzImage\n", b);
 	expect_prepare(__LINE__, ARGS("-device", "pc-testdev", b), STATUS_USAGE, want);
 	/* --kernel: the header decides; a file that is no kernel is bad input. */
-	PREP(0, "kvm-vmm: %s: not a Linux bzImage or a multiboot kernel, which --kernel boots (a flat kernel needs --paging or --long-mode)\n", r);
+	PREP(0, "kvm-vmm: %s: not a Linux bzImage or a multiboot kernel, which --kernel boots (nor a Linux vmlinux, an ELF64 file; a flat kernel needs --paging or --long-mode)\n", r);
 	expect_prepare(__LINE__, ARGS("-kernel", r), STATUS_BAD_INPUT, want);
 	/* What applies passes this check (the kernels' own checks follow). */
 	expect_prepare(__LINE__, ARGS("--coalesced-io", "-smp", "1", r), 0, "");

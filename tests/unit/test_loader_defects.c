@@ -25,28 +25,16 @@
 /* --- stderr of one call ------------------------------------------------ */
 
 static char err_text[4096];
-static int err_saved = -1;
 
 static void err_begin(void)
 {
-	char path[] = "/tmp/minikvm-err-XXXXXX";
-	int fd = mkstemp(path);
-
-	unlink(path);
-	err_saved = dup(STDERR_FILENO);
-	dup2(fd, STDERR_FILENO);
-	close(fd);
+	test_stderr_begin();
 }
 
 /* What was printed since err_begin(), in err_text. */
 static const char *err_end(void)
 {
-	ssize_t n = pread(STDERR_FILENO, err_text, sizeof(err_text) - 1, 0);
-
-	err_text[n > 0 ? n : 0] = '\0';
-	dup2(err_saved, STDERR_FILENO);
-	close(err_saved);
-	return err_text;
+	return test_stderr_end(err_text, sizeof(err_text));
 }
 
 static bool said(const char *text) { return strstr(err_text, text) != NULL; }

@@ -244,8 +244,9 @@ TEST(qemu_cli_refused)
 		{ "-drive", "file=x.img" },
 		{ "-netdev", "user,id=n" },
 		{ "-bios", "bios.bin" },
-		{ "-S", NULL },
-		{ "-s", NULL },
+		{ "-S", NULL }, /* without -s or -gdb: nothing could continue it */
+		{ "-gdb", "unix:/tmp/g" },
+		{ "-gdb", "tcp::99999" },
 		{ "-", NULL },
 		{ "--", NULL },
 		{ "disk.img", NULL },
