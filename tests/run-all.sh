@@ -20,12 +20,14 @@
 #   gdb      the gdb stub (--gdb) driven by Debian's gdb in batch mode on
 #            the nested lane's KVM: a real-mode guest, the 1K OS, a
 #            long-mode guest (tests/e2e/gdb.sh)
+#   tsan     the end-to-end suites against a ThreadSanitizer build (on the
+#            nested lane without /dev/kvm); any report fails (tests/tsan/)
 #   fuzz     every libFuzzer target (tests/fuzz/) for a few seconds, from
 #            its seeds: they keep building, and find nothing
 # Set LANES to run fewer, e.g. LANES="unit host".
 set -u
 cd "$(dirname "$0")/.."
-default_lanes="unit build fuzz install host asan nested gdb soak qemu linux"
+default_lanes="unit build fuzz install host asan nested tsan gdb soak qemu linux"
 # A machine whose own /dev/kvm is missing (kvm-pvm declines to bind inside
 # a kvm-pvm guest, for one) still runs every suite that needs KVM, on the
 # nested lane's real SVM KVM: the host lane's e2e suites are the nested
@@ -34,7 +36,7 @@ default_lanes="unit build fuzz install host asan nested gdb soak qemu linux"
 # (LANES=host) still fails loudly without /dev/kvm.
 if [ -z "${LANES:-}" ] && [ ! -c /dev/kvm ]; then
 	echo "=== this machine has no /dev/kvm: the host lane's suites run in the nested lane only, and the asan lane runs there as asan-nested (with the console suite) ==="
-	default_lanes="unit build fuzz install nested asan-nested gdb soak qemu linux"
+	default_lanes="unit build fuzz install nested asan-nested tsan gdb soak qemu linux"
 	export INSTALL_NESTED=1 # the installed tree runs its guests in the lane
 fi
 LANES=${LANES:-$default_lanes}
@@ -66,7 +68,7 @@ suites() {
 	case $1 in
 	host) echo 9 ;;
 	asan | nested) echo 7 ;;
-	asan-nested) echo 8 ;;
+	asan-nested | tsan) echo 8 ;;
 	qemu | soak) echo 2 ;;
 	*) echo 1 ;;
 	esac
@@ -99,6 +101,7 @@ for lane in $LANES; do
 	fuzz) run_lane fuzz $MAKE -s test-fuzz ;;
 	soak) run_lane soak $MAKE -s test-soak ;;
 	gdb) run_lane gdb $MAKE -s test-gdb ;;
+	tsan) run_lane tsan $MAKE -s test-tsan ;;
 	qemu) run_lane qemu $MAKE -s test-qemu ;;
 	linux) run_lane linux $MAKE -s test-linux ;;
 	*) echo "unknown lane $lane"; failed=$((failed + 1)); continue ;;
