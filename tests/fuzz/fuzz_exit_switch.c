@@ -131,12 +131,14 @@ static void tame(struct kvm_run *run, uint8_t how)
 }
 
 /* What the switch must have done with a port exit, as the run area said
- * before it ran (io: a copy; the data read may lie over the original). */
+ * before it ran (io: a copy; the data read may lie over the original).
+ * Data must lie after struct kvm_run, where KVM puts it. */
 static void check_io(const struct vcpu *v, const struct kvm_run *run, const struct kvm_run *was)
 {
 	uint64_t bytes = (uint64_t)was->io.size * was->io.count;
 	bool sane = (was->io.size == 1 || was->io.size == 2 || was->io.size == 4) &&
-		    was->io.count && was->io.data_offset <= v->run_size &&
+		    was->io.count && was->io.data_offset >= sizeof(struct kvm_run) &&
+		    was->io.data_offset <= v->run_size &&
 		    bytes <= v->run_size - was->io.data_offset;
 
 	if (!sane) {
