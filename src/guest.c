@@ -1,18 +1,20 @@
-#include "guest.h"
-
+/* A guest's run and its end: vCPU 0 on the guest's thread and each AP on
+ * one of its own, the kick that gets a vCPU out of KVM_RUN, the stop that
+ * the first vCPU to end passes to its siblings, and the teardown, in which
+ * the guest's status becomes the worst of its vCPUs' and --dump-mem writes
+ * its RAM. Set-up is guest_setup.c; the console's input thread and main's
+ * tick are guest_console.c. */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "dev/debug_exit.h"
 #include "err.h"
+#include "guest_impl.h"
 #include "start_gate.h"
 #include "status.h"
 #include "trace_events.h"
@@ -97,52 +99,6 @@ static void vcpu_ended(struct guest *g, const struct vcpu *v, int status)
 	pthread_mutex_unlock(&g->cpu_lock);
 }
 
-static void uart_irq(void *opaque, int level)
-{
-	struct guest *g = opaque;
-
-	vm_irq_line(&g->vm, UART_COM1_IRQ, level);
-}
-
-/* Without escapes: sleeps until more input may be read. */
-static void wait_for_input(struct guest *g)
-{
-	struct pollfd pfd = { .fd = g->in.fd, .events = POLLIN };
-
-	if (console_in_pending(&g->in)) {
-		/* The guest has not taken the last bytes yet; its reads refill
-		 * the buffer themselves until it runs dry. */
-		console_in_wait_taken(&g->in, 100);
-		return;
-	}
-	poll(&pfd, 1, 100);
-}
-
-/* A kernel waits for input in HLT and is woken by the UART's interrupt,
- * so host input must raise it as it arrives, not when the guest polls. At
- * a terminal every guest has this thread: it reads ahead of the guest so
- * that the Ctrl-A escapes work while the guest is not reading (a real-mode
- * guest that never polls the UART, one that spins). */
-static void *input_thread(void *arg)
-{
-	struct guest *g = arg;
-
-	while (!__atomic_load_n(&g->vcpu.cancel, __ATOMIC_SEQ_CST) &&
-	       !__atomic_load_n(&g->vcpu_done, __ATOMIC_SEQ_CST)) {
-		if (g->vm.has_irqchip)
-			uart_input_changed(&g->uart);
-		if (console_in_quit_requested(&g->in))
-			break;
-		if (console_in_eof(&g->in))
-			break; /* the carrier drops when the guest reads the rest */
-		if (g->in.escapes)
-			console_in_pump(&g->in, 100);
-		else
-			wait_for_input(g);
-	}
-	return NULL;
-}
-
 static void *ap_thread(void *arg)
 {
 	struct guest_ap *ap = arg;
@@ -156,134 +112,6 @@ static void *ap_thread(void *arg)
 	ap->running = false;
 	pthread_mutex_unlock(&ap->guest->cpu_lock);
 	return NULL;
-}
-
-/* Every vCPU gets the run's tracing settings and, where the protocol asks
- * for it, CPUID naming its APIC ID. */
-static int create_vcpu(struct guest *g, struct vcpu *v, int id)
-{
-	v->guest_name = g->name;
-	v->verbose = g->opts->verbose;
-	v->dump_regs = g->opts->dump_regs;
-	v->start_ns = g->start_ns;
-	v->trace = trace_guest_cpu(g->trace, id);
-	v->gdb = g->gdb;
-	v->debug_io = g->opts->debug_io;
-	v->qemu_statuses = g->opts->qemu_statuses;
-	if (vcpu_create(v, &g->vm, g->kvm_fd, id) < 0)
-		return -1;
-	if ((g->plan.proto->devices & BOOT_DEV_CPUID) &&
-	    vcpu_set_cpuid(v, g->kvm_fd, (uint32_t)id, &g->opts->cpu) < 0)
-		return -1;
-	return 0;
-}
-
-/* vCPU 0 and the APs. KVM holds the APs in wait-for-SIPI until the guest
- * starts them through its LAPIC. */
-static int create_vcpus(struct guest *g)
-{
-	int nr_aps = g->plan.nr_vcpus - 1;
-	struct guest_ap *aps = NULL;
-
-	if (nr_aps > 0) {
-		aps = calloc((size_t)nr_aps, sizeof(*aps));
-		if (!aps)
-			return throw_err(-1, "%s: out of memory for %d vCPUs", g->name,
-					 g->plan.nr_vcpus);
-		for (int i = 0; i < nr_aps; i++) {
-			struct guest_ap *ap = &aps[i];
-
-			ap->guest = g;
-			ap->vcpu.fd = -1;
-			snprintf(ap->name, sizeof(ap->name), "%s cpu%d", g->name, i + 1);
-			ap->vcpu.name = ap->name;
-			ap->vcpu.stats = &ap->stats;
-			ap->vcpu.shutdown_resets = g->vcpu.shutdown_resets;
-		}
-		pthread_mutex_lock(&g->cpu_lock);
-		g->aps = aps;
-		pthread_mutex_unlock(&g->cpu_lock);
-	}
-	if (create_vcpu(g, &g->vcpu, 0) < 0)
-		return -1;
-	for (int i = 0; i < nr_aps; i++)
-		if (create_vcpu(g, &aps[i].vcpu, i + 1) < 0)
-			return -1;
-	return 0;
-}
-
-/* The pc machine's devices a kernel written for QEMU looks for. */
-static int register_qemu_devices(struct guest *g)
-{
-	struct e820_entry map[BOOT_MAX_E820];
-	int nmap = g->plan.proto->memory_map(&g->plan, map);
-
-	if (fw_cfg_setup_pc(&g->fw_cfg, g->plan.mem_size, (uint16_t)g->plan.nr_vcpus,
-			    map, nmap) < 0 ||
-	    fw_cfg_register(&g->fw_cfg, &g->vm.pio) < 0)
-		return -1;
-	acpi_pm_timer_init(&g->pm_timer);
-	shutdown_port_init(&g->shutdown_port);
-	if (acpi_pm_timer_register(&g->pm_timer, &g->vm.pio) < 0 ||
-	    shutdown_port_register(&g->shutdown_port, &g->vm.pio) < 0)
-		return -1;
-	if (!g->opts->pc_testdev)
-		return 0;
-	if (pc_testdev_init(&g->testdev, &g->vm) < 0)
-		return throw_err(-1, "%s: out of memory for pc-testdev", g->name);
-	return pc_testdev_register(&g->testdev, &g->vm.pio, &g->vm.mmio);
-}
-
-static int register_devices(struct guest *g)
-{
-	unsigned devices = g->plan.proto->devices;
-
-	if (uart_register(&g->uart, &g->vm.pio, UART_COM1_BASE) < 0)
-		return -1;
-	if ((devices & BOOT_DEV_PC) &&
-	    (i8042_register(&g->i8042, &g->vm.pio) < 0 ||
-	     rtc_register(&g->rtc, &g->vm.pio) < 0))
-		return -1;
-	if ((devices & BOOT_DEV_VMM_PORTS) &&
-	    (hypercall_register(&g->hypercall, &g->vm.pio) < 0 ||
-	     debug_exit_register(&g->vm.pio) < 0))
-		return -1;
-	if ((devices & BOOT_DEV_QEMU) && register_qemu_devices(g) < 0)
-		return -1;
-	return 0;
-}
-
-/* The machine the boot protocol's row asks for, before any vCPU exists:
- * the in-kernel irqchip must come after the memory slot and before them. */
-static int create_machine(struct guest *g)
-{
-	unsigned devices = g->plan.proto->devices;
-
-	if (g->plan.proto->load(&g->vm, &g->image, &g->plan) < 0)
-		return -1;
-	if (devices & BOOT_DEV_IRQCHIP) {
-		/* The MP and ACPI tables number the IOAPIC after the CPUs. */
-		if (vm_create_irqchip(&g->vm, g->kvm_fd) < 0 ||
-		    vm_set_ioapic_id(&g->vm, (uint8_t)g->plan.nr_vcpus) < 0)
-			return -1;
-		g->uart.set_irq = uart_irq;
-		g->uart.irq_opaque = g;
-	}
-	if (devices & BOOT_DEV_PC) {
-		g->vcpu.shutdown_resets = true; /* Linux resets a PC this way too */
-		g->uart.input_needs_rts = true;
-		i8042_init(&g->i8042);
-		rtc_init(&g->rtc);
-	}
-	if (create_vcpus(g) < 0)
-		return -1;
-	/* Only THR (offset 0): any other UART access still exits, and the
-	 * queue is replayed before it, so the guest cannot tell. */
-	if (g->opts->coalesced_io && (devices & BOOT_DEV_COALESCE) &&
-	    (vm_coalesce_pio(&g->vm, g->kvm_fd, UART_COM1_BASE, 1) < 0 ||
-	     vcpu_enable_coalesced(&g->vcpu) < 0))
-		return -1;
-	return g->plan.proto->setup_vcpu(&g->vcpu, &g->plan);
 }
 
 static int start_aps(struct guest *g)
@@ -324,7 +152,7 @@ static void dump_path(const struct guest *g, char *path, size_t size)
 
 /* Opened at set-up, before the sandbox forbids open: a path that cannot be
  * written fails the run before the guest starts. */
-static int open_dump_file(struct guest *g)
+int guest_open_dump_file(struct guest *g)
 {
 	char path[4096];
 
@@ -357,43 +185,6 @@ static int dump_memory(struct guest *g)
 	}
 	if (close(fd) < 0)
 		return throw_err(-1, "%s: cannot write the guest's memory (--dump-mem):", path);
-	return 0;
-}
-
-/* 0, or the status of the failure: the host out of memory or threads, or
- * KVM refusing what the guest needs. */
-static int guest_setup(struct guest *g)
-{
-	console_out_init(&g->out, STDOUT_FILENO, g->opts->tag ? g->name : NULL,
-			 g->stdout_lock);
-	/* Every stop cancels vCPU 0, whichever vCPU is writing. */
-	console_out_set_cancel(&g->out, &g->vcpu.cancel);
-	if (!g->opts->tag && g->opts->nimages > 1)
-		console_out_set_lines(&g->out);
-	console_in_init(&g->in, g->input_fd, &g->vcpu.cancel);
-	/* Published once both are initialised: main's tick flushes out, and
-	 * main watches in for Ctrl-A X (guest_quit_requested). */
-	__atomic_store_n(&g->out_ready, true, __ATOMIC_SEQ_CST);
-	fw_cfg_init(&g->fw_cfg);
-	uart_init(&g->uart, &g->out, g->input_fd >= 0 ? &g->in : NULL);
-	if (g->opts->dump_mem && open_dump_file(g) < 0)
-		return STATUS_HOST_ERROR;
-	if (g->trace_file &&
-	    !(g->trace = trace_guest_new(g->trace_file, g->index, g->name, g->plan.nr_vcpus)))
-		return STATUS_HOST_ERROR;
-	if (vm_create(&g->vm, g->kvm_fd, g->plan.mem_size) < 0 || create_machine(g) < 0)
-		return status_from_errno(errno);
-	g->in.escapes = g->input_fd >= 0 && g->raw_terminal;
-	g->in.msg_fd = STDERR_FILENO;
-	hypercall_init(&g->hypercall, &g->vm, &g->out, &g->in);
-	if (register_devices(g) < 0)
-		return throw_err(STATUS_NO_KVM, "%s: cannot register devices", g->name);
-	if (g->input_fd >= 0 && (g->vm.has_irqchip || g->in.escapes)) {
-		if (pthread_create(&g->input_thread, NULL, input_thread, g) != 0)
-			return throw_err(STATUS_HOST_ERROR, "%s: cannot start the input thread",
-					 g->name);
-		g->input_started = true;
-	}
 	return 0;
 }
 
@@ -498,138 +289,4 @@ void *guest_thread(void *arg)
 	__atomic_store_n(&g->finished, true, __ATOMIC_SEQ_CST);
 	kill(getpid(), SIGUSR2);
 	return NULL;
-}
-
-/* --- the console's periodic work, on main's wait loop --- */
-
-/* A guest's counters so far, for Ctrl-A S. The vCPU threads update them
- * while this reads them, without a lock: a progress report may be a few
- * exits behind, and that is all (each counter is read whole, atomically:
- * stats_snapshot, stats_add; the port table only grows). The APs' counters are
- * added while vCPU 0 runs (cpu_lock keeps the APs' array alive); between
- * vCPU 0's end and the join of its APs they may be missing. */
-static void snapshot_stats(struct guest *g, struct run_stats *s, uint64_t now)
-{
-	stats_snapshot(s, &g->stats);
-	pthread_mutex_lock(&g->cpu_lock);
-	if (g->bsp_running && !g->vcpus_closed)
-		for (int i = 0; g->aps && i < g->plan.nr_vcpus - 1; i++)
-			stats_add(s, &g->aps[i].stats);
-	pthread_mutex_unlock(&g->cpu_lock);
-	/* Still running: the run time so far (the run began set-up after). */
-	if (!s->run_ns && s->setup_ns)
-		s->run_ns = now - (g->kvm_opened_ns + s->setup_ns);
-}
-
-/* Ctrl-A S: the --stats text for every guest, the guests still running. */
-static void print_progress(struct guest *guests, int n)
-{
-	struct run_stats *snaps = calloc((size_t)n, sizeof(*snaps));
-	struct stats_entry *entries = calloc((size_t)n, sizeof(*entries));
-	uint64_t now = now_ns();
-
-	if (snaps && entries) {
-		for (int i = 0; i < n; i++) {
-			bool done = __atomic_load_n(&guests[i].finished, __ATOMIC_SEQ_CST);
-
-			snapshot_stats(&guests[i], &snaps[i], now);
-			entries[i] = (struct stats_entry){
-				.name = guests[i].name,
-				.outcome = done ? guests[i].vcpu.outcome : "running",
-				.stats = &snaps[i],
-			};
-		}
-		err_print("statistics so far (Ctrl-A S); the guests go on");
-		stats_print_text(stderr, entries, n, now - guests[0].start_ns);
-	}
-	free(snaps);
-	free(entries);
-}
-
-/* Whether a thread is asleep (blocked: in HLT, waiting for input) rather
- * than running or waiting for a CPU; from /proc, and asleep without it. */
-static bool thread_asleep(int stat_fd)
-{
-	char buf[512];
-	ssize_t n;
-	const char *p;
-
-	if (stat_fd < 0)
-		return true;
-	n = pread(stat_fd, buf, sizeof(buf) - 1, 0);
-	if (n <= 0)
-		return true;
-	buf[n] = '\0';
-	p = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
-	return !p || p[1] != ' ' || p[2] != 'R';
-}
-
-static uint64_t thread_cpu_ns(pthread_t t)
-{
-	clockid_t clock;
-	struct timespec ts;
-
-	if (pthread_getcpuclockid(t, &clock) != 0 || clock_gettime(clock, &ts) != 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* Several guests without --tag: an unended line is written out once it
- * has waited CONSOLE_LINE_DELAY_NS and the guest is truly waiting: vCPU 0
- * asleep (HLT, input), or running on without ending it (a spin, a poll
- * loop: CPU time spent since main first saw the line). A guest merely
- * waiting for a CPU on a loaded host is neither, so its line stays whole. */
-static void flush_waiting_line(struct guest *g, uint64_t now)
-{
-	uint64_t since = console_out_partial_since(&g->out), cpu = 0;
-	bool asleep = true;
-
-	if (!since)
-		return;
-	pthread_mutex_lock(&g->cpu_lock);
-	if (g->bsp_running) {
-		cpu = thread_cpu_ns(g->bsp_thread);
-		asleep = thread_asleep(g->bsp_stat_fd);
-	}
-	pthread_mutex_unlock(&g->cpu_lock);
-	if (since != g->tick_line_since) {
-		g->tick_line_since = since; /* first seen: CPU time from here */
-		g->tick_line_cpu_ns = cpu;
-	}
-	if (now - since >= CONSOLE_LINE_DELAY_NS &&
-	    (asleep || cpu - g->tick_line_cpu_ns >= CONSOLE_LINE_DELAY_NS))
-		console_out_flush_partial(&g->out, since);
-}
-
-/* Why here: a vCPU blocked in KVM_RUN cannot flush its own unended line,
- * and main already wakes to watch the guests; a tick there is the one
- * timer every guest shares, with no thread of its own. */
-void guest_console_tick(struct guest *guests, int n)
-{
-	uint64_t now = now_ns();
-
-	for (int i = 0; i < n; i++)
-		if (__atomic_load_n(&guests[i].out_ready, __ATOMIC_SEQ_CST))
-			flush_waiting_line(&guests[i], now);
-	if (console_take_stats_request())
-		print_progress(guests, n);
-}
-
-void guest_stats_so_far(struct guest *g, struct run_stats *s)
-{
-	snapshot_stats(g, s, now_ns());
-}
-
-bool guest_quit_requested(struct guest *g)
-{
-	/* Not before the guest's thread has initialised g->in. */
-	return __atomic_load_n(&g->out_ready, __ATOMIC_SEQ_CST) &&
-	       console_in_quit_requested(&g->in);
-}
-
-long guest_console_tick_ns(const struct guest *guests, int n)
-{
-	if (n > 1 && !guests[0].opts->tag)
-		return (long)(CONSOLE_LINE_DELAY_NS / 2);
-	return 0;
 }
