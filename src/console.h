@@ -142,6 +142,10 @@ int console_output_error(void);
 bool console_output_closed(void);
 /* For tests: forgets the error. */
 void console_output_reset(void);
+/* Writes all of buf to fd, errors ignored: kvm-vmm's own messages on
+ * stderr (an output error's report, the escapes' replies), which must
+ * never hold up a guest. */
+void console_write_all(int fd, const void *buf, size_t len);
 
 struct console_in {
 	int fd; /* -1: this guest has no input */
