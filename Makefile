@@ -130,8 +130,9 @@ sandbox-filter: $(B)/gen-sandbox-filter
 	python3 tools/gen-security-tables.py
 .PHONY: sandbox-filter
 
+# The C unit tests, then make bench's own parser and report (no guest runs).
 test-unit: $(B)/unit-tests
-	$(B)/unit-tests
+	$(B)/unit-tests; status=$$?; python3 tests/bench/test_bench_report.py || exit 1; exit $$status
 # Each lane runs both suites and fails if either fails.
 test-host: all
 	sh tests/e2e/run.sh $(B)/kvm-vmm $(B)/guests tests/golden; r=$$?; \

@@ -15,6 +15,15 @@ def verdict(ok):
 
 
 def targets(res):
+    rows = host_targets(res) if res.get("floor") else []
+    import linux_boot
+    linux = linux_boot.target(res.get("linux"))
+    if linux:
+        rows.append(linux)
+    return rows
+
+
+def host_targets(res):
     floor, exit_cost = res["floor"], res["exit_cost"]
     paths = {r["guest"]: r for r in res["output_paths"]}
     rows = [
@@ -39,7 +48,7 @@ def targets(res):
          f"{100 * res['parallel']['compute']['efficiency']:.0f}%",
          res["parallel"]["compute"]["efficiency"] >= 0.95),
     ]
-    progs = res["os1k"]["programs"]
+    progs = (res.get("os1k") or {}).get("programs")
     if progs:
         worst = max(progs, key=lambda r: r["wall_ms"][0])
         rows.append(("1K OS: every program under 100 ms wall",
@@ -49,159 +58,220 @@ def targets(res):
     return rows
 
 
+def chart_panels(res):
+    """(title, ylabel, log scale, rows of (label, median, min, max, digits))
+    for each panel the results have: milliseconds and exits apart."""
+    panels = []
+    if res.get("real_mode"):
+        rm = res["real_mode"]
+        panels.append(("Real-mode guests: wall time", "ms (median, min-max)", False,
+                       [(r["name"], *r["wall_ms"], 1) for r in rm]))
+        panels.append(("Real-mode guests: VM exits", "exits (log scale)", True,
+                       [(r["name"], r["exits"], r["exits"], r["exits"], 0) for r in rm]))
+    if res.get("output_paths"):
+        op = res["output_paths"]
+        panels.append(("Multiplication table, four output paths: wall time", "ms (median, min-max)", False,
+                       [(r["path"], *r["wall_ms"], 1) for r in op]))
+        panels.append(("Multiplication table, four output paths: VM exits", "exits (log scale)", True,
+                       [(r["path"], r["exits"], r["exits"], r["exits"], 0) for r in op]))
+    lx = res.get("linux")
+    if lx and lx.get("rows"):
+        import linux_boot
+        rows = sorted((r for r in lx["rows"] if r.get("init_s")),
+                      key=lambda r: (r["smp"], linux_boot.ENTRIES.index(r["entry"]), not r["aligned"]))
+        short = {"bzimage": "bzImage", "pvh": "PVH", "elf64": "ELF64"}
+        label = lambda r: f"{short[r['entry']]} {r['smp']}cpu{'' if r['aligned'] else ' unal.'}"
+        panels.append(("Linux to init, nested lane", "s (median, min-max)", False,
+                       [(label(r), *r["init_s"], 1) for r in rows]))
+        panels.append(("Linux boot: VM exits to user space", "thousands of exits (median, min-max)", False,
+                       [(label(r), *(v / 1000 for v in r["exits"]), 1) for r in rows]))
+    return panels
+
+
 def chart(res, outdir):
     gnuplot = shutil.which("gnuplot")
-    if not gnuplot:
+    panels = chart_panels(res)
+    if not gnuplot or not panels:
         return False
     data = os.path.join(outdir, "chart.dat")
     with open(data, "w") as f:
-        f.write("# guest wall_ms exits\n")
-        for r in res["real_mode"]:
-            f.write(f"{r['name']} {r['wall_ms'][0]:.3f} {r['exits']}\n")
-        f.write("\n\n# path wall_ms exits\n")
-        for r in res["output_paths"]:
-            f.write(f"\"{r['path']}\" {r['wall_ms'][0]:.3f} {r['exits']}\n")
-    script = f"""
-set terminal svg size 900,420 dynamic font 'sans,11'
-set output '{os.path.join(outdir, "chart.svg")}'
-set multiplot layout 1,2 title 'kvm-vmm on {res["machine"]["kvm"].split(" (")[0]}'
-set style data histograms
-set style fill solid 0.7 border -1
-set boxwidth 0.8
-set xtics rotate by -30 nomirror
-set grid ytics
-set ylabel 'wall time, ms (median)'
-set y2label 'VM exits'
-set y2tics
-set yrange [0:*]
-set y2range [0:*]
-set ytics nomirror
-set key top left
-set title 'Real-mode guests'
-plot '{data}' index 0 using 2:xtic(1) title 'wall ms' axes x1y1, '' index 0 using 3 title 'exits' axes x1y2
-set title 'Same text, four output paths'
-plot '{data}' index 1 using 2:xtic(1) title 'wall ms' axes x1y1, '' index 1 using 3 title 'exits' axes x1y2
-unset multiplot
-"""
-    subprocess.run([gnuplot], input=script, text=True, check=True)
+        for i, (_, _, _, rows) in enumerate(panels):
+            f.write(f"# panel {i}: label median min max digits\n")
+            for label, med, lo, hi, digits in rows:
+                f.write(f"\"{label}\" {med} {lo} {hi} {digits}\n")
+            f.write("\n\n")
+    nrows = (len(panels) + 1) // 2
+    script = [f"set terminal svg size 1000,{360 * nrows} dynamic font 'sans,11'",
+              f"set output '{os.path.join(outdir, 'chart.svg')}'",
+              f"set multiplot layout {nrows},2 title 'kvm-vmm, make bench of {res['machine']['date'][:10]}'",
+              "set style fill solid 0.6 border -1", "set boxwidth 0.7", "set xtics rotate by -30 nomirror",
+              "set grid ytics", "set key off", "set bmargin 6", "set rmargin 6", "set offsets 0.5, 0.5, 0, 0"]
+    for i, (title, ylabel, log, _) in enumerate(panels):
+        script += [f"set title '{title}'", f"set ylabel '{ylabel}'",
+                   "set logscale y" if log else "unset logscale y",
+                   "set yrange [0.5:*]" if log else "set yrange [0:*]",
+                   # bars, the min-max whisker, and the median written over each bar
+                   f"plot '{data}' index {i} using 0:2:xtic(1) with boxes lc rgb '#4477aa', "
+                   f"'' index {i} using 0:2:3:4 with yerrorbars lc rgb 'black' pt 0 ps 0, "
+                   f"'' index {i} using 0:4:(sprintf(sprintf('%%.%df', $5), $2)) with labels offset 0,0.8 font 'sans,9'"]
+    script.append("unset multiplot")
+    subprocess.run([gnuplot], input="\n".join(script) + "\n", text=True, check=True)
     os.remove(data)
     return True
 
 
-def write_report(res, outdir):
+NOT_HOST = "Not measured: {why} (this table runs kvm-vmm on the machine's own KVM)."
+
+
+def header(res):
     m = res["machine"]
     L = ["# kvm-vmm benchmark results", "",
          f"Machine: {m['host']}, {m['cpus']} CPUs, Linux {m['kernel']}. KVM back-end: {m['kvm']}. "
          f"Date: {m['date']}. Produced by `make bench` in {res['bench_seconds']:.0f} s.", "",
          "Each figure is the median of several runs after a warm-up, with (min-max). Wall time and peak "
          "RSS are of the whole process, from the kernel's accounting of the finished child (wait4). "
-         "Raw numbers: results.json.", "",
-         "## Targets", "", "| Target | Measured | |", "|---|---|---|"]
+         "Raw numbers: results.json."]
+    if res.get("host_kvm_missing"):
+        L += ["", f"**This run had {res['host_kvm_missing']}**: tables 1-9 and kvm-vmm's row of the QEMU "
+              "comparison need the machine's own KVM and were not measured; QEMU's emulator rows and the "
+              "nested lane's Linux table (10) were."]
+    L += ["", "## Targets", "", "| Target | Measured | |", "|---|---|---|"]
     for name, value, ok in targets(res):
         L.append(f"| {name} | {value} | {verdict(ok)} |")
+    return L
 
-    L += ["", f"## 1. Real-mode guests ({res['runs']} runs each)", "",
-          "| Guest | Size (bytes) | VM exits | Wall time (ms) | Peak RSS (MB) |", "|---|---|---|---|---|"]
-    for r in res["real_mode"]:
-        L.append(f"| {r['name']} | {r['size']} | {r['exits']} | {fmt(r['wall_ms'])} | {fmt(r['rss_mb'])} |")
 
-    L += ["", "## 2. 1K OS (x86-64 image, scripted input, 7 runs each)", ""]
-    if res["os1k"]["programs"]:
-        L += ["| Script | VM exits | Wall time (ms) | Peak RSS (MB) |", "|---|---|---|---|"]
-        for r in res["os1k"]["programs"]:
-            L.append(f"| {r['name']} | {r['exits']} | {fmt(r['wall_ms'])} | {fmt(r['rss_mb'])} |")
-        L += ["", f"Idle at the prompt: {100 * res['os1k']['idle_cpu']:.2f}% of one host CPU."]
-    else:
-        L.append("Not measured: build/os1k/kernel-x86_64.elf is not built yet.")
+def section(res, key, title, body):
+    """A table of the host's KVM: its lines, or why it was not measured."""
+    L = ["", f"## {title}", ""]
+    if res.get(key) is None:
+        return L + [NOT_HOST.format(why=res.get("host_kvm_missing") or "not run")]
+    return L + body(res[key])
 
-    par = res["parallel"]
-    L += ["", "## 3. Parallel guests (counter, each in its own VM, 11 runs)", "",
-          "| Guests | VM exits (total) | Wall time (ms) | Peak RSS (MB) |", "|---|---|---|---|"]
-    for r in par["counter"]:
-        L.append(f"| {r['guests']} | {r['exits']} | {fmt(r['wall_ms'])} | {fmt(r['rss_mb'])} |")
+
+def real_mode(rows):
+    L = ["| Guest | Size (bytes) | VM exits | Wall time (ms) | Peak RSS (MB) |", "|---|---|---|---|---|"]
+    return L + [f"| {r['name']} | {r['size']} | {r['exits']} | {fmt(r['wall_ms'])} | {fmt(r['rss_mb'])} |"
+                for r in rows]
+
+
+def os1k(o):
+    if not o["programs"]:
+        return ["Not measured: build/os1k/kernel-x86_64.elf is not built yet."]
+    L = ["| Script | VM exits | Wall time (ms) | Peak RSS (MB) |", "|---|---|---|---|"]
+    L += [f"| {r['name']} | {r['exits']} | {fmt(r['wall_ms'])} | {fmt(r['rss_mb'])} |" for r in o["programs"]]
+    return L + ["", f"Idle at the prompt: {100 * o['idle_cpu']:.2f}% of one host CPU."]
+
+
+def parallel(par, cpus):
+    L = ["| Guests | VM exits (total) | Wall time (ms) | Peak RSS (MB) |", "|---|---|---|---|"]
+    L += [f"| {r['guests']} | {r['exits']} | {fmt(r['wall_ms'])} | {fmt(r['rss_mb'])} |" for r in par["counter"]]
     c = par["compute"]
-    L += ["", "CPU-bound: the compute guest (long mode, ring 3, 200 M xorshift steps), 5 runs: "
-          f"one alone {fmt(c['one']['wall_ms'], 0)} ms, two at once {fmt(c['two']['wall_ms'], 0)} ms: "
-          f"parallel efficiency {100 * c['efficiency']:.0f}% on {m['cpus']} cores."]
+    return L + ["", "CPU-bound: the compute guest (long mode, ring 3, 200 M xorshift steps), 5 runs: "
+                f"one alone {fmt(c['one']['wall_ms'], 0)} ms, two at once {fmt(c['two']['wall_ms'], 0)} ms: "
+                f"parallel efficiency {100 * c['efficiency']:.0f}% on {cpus} cores."]
 
-    s = res["setup"]
-    L += ["", "## 4. VM set-up and teardown, step by step (bench/setup-steps.c, 31 runs, µs)", "",
-          "| Step | Without irqchip | With irqchip + PIT |", "|---|---|---|"]
-    for step in s["plain"]:
-        L.append(f"| {step} | {fmt([v / 1000 for v in s['plain'][step]], 1)} | "
-                 f"{fmt([v / 1000 for v in s['irqchip'][step]], 1)} |")
 
-    e = res["exit_cost"]
-    L += ["", "## 5. Cost of a port-I/O exit (20,000 OUTs to an unclaimed port, 7 runs, ns)", "",
-          "| | ns per exit |", "|---|---|",
-          f"| bare KVM loop (bench/bare.c) | {fmt(e['bare_ns'], 0)} |",
-          f"| kvm-vmm (seccomp sandbox on, the default) | {fmt(e['vmm_ns'], 0)} |",
-          f"| kvm-vmm --no-sandbox | {fmt(e['no_sandbox_ns'], 0)} |"]
-    if "trace_ns" in e:
-        L.append(f"| kvm-vmm --trace (every exit recorded; the file written after the run) | "
-                 f"{fmt(e['trace_ns'], 0)} |")
-    L += ["", f"Ratio: {e['ratio']:.2f}x with the sandbox, {e['ratio_no_sandbox']:.2f}x without."]
-    if "ratio_trace" in e:
-        L[-1] += f" With --trace, {e['ratio_trace']:.2f}x the untraced exit."
+def setup(s):
+    L = ["| Step | Without irqchip | With irqchip + PIT |", "|---|---|---|"]
+    return L + [f"| {step} | {fmt([v / 1000 for v in s['plain'][step]], 1)} | "
+                f"{fmt([v / 1000 for v in s['irqchip'][step]], 1)} |" for step in s["plain"]]
 
-    f = res["floor"]
-    L += ["", "## 6. The floor: a 1-byte HLT guest, process start to end (41 runs each, alternating)", "",
-          "| | Wall time (ms) | Peak RSS (MB) |", "|---|---|---|",
-          f"| bare (bench/bare.c, linked like kvm-vmm) | {fmt(f['bare']['wall_ms'])} | {fmt(f['bare']['rss_mb'])} |",
-          f"| kvm-vmm minimal.bin (sandbox on, the default) | {fmt(f['vmm']['wall_ms'])} | {fmt(f['vmm']['rss_mb'])} |",
-          f"| kvm-vmm --no-sandbox minimal.bin | {fmt(f['no_sandbox']['wall_ms'])} | {fmt(f['no_sandbox']['rss_mb'])} |", "",
-          f"Ratios: wall {f['wall_ratio']:.2f}x, RSS {f['rss_ratio']:.2f}x (without the sandbox: wall "
-          f"{f['wall_ratio_no_sandbox']:.2f}x)."]
 
-    L += ["", "## 7. Output paths: the multiplication table (501 bytes) four ways", "",
-          "| Path | VM exits | Guest run (ms) | Wall time (ms) |", "|---|---|---|---|"]
-    for r in res["output_paths"]:
-        L.append(f"| {r['path']} | {r['exits']} | {r['run_ms']:.2f} | {fmt(r['wall_ms'])} |")
-    L += ["", "Coalesced: `--coalesced-io` registers the UART's THR with KVM_CAP_COALESCED_PIO, so KVM queues "
-          "the bytes in a ring and kvm-vmm writes them out, in order, at the next exit (the few exits left "
-          "are the ring filling up, and HLT). It shortens the guest's run, but on kvm-pvm a VM with a "
-          "coalesced zone takes about 8 ms instead of 1 to tear down (`--stats` shows it), which the "
-          "whole-process wall time includes: it pays off only for longer output."]
+def exit_cost(e):
+    L = ["| | ns per exit |", "|---|---|",
+         f"| bare KVM loop (bench/bare.c) | {fmt(e['bare_ns'], 0)} |",
+         f"| kvm-vmm (seccomp sandbox on, the default) | {fmt(e['vmm_ns'], 0)} |",
+         f"| kvm-vmm --no-sandbox | {fmt(e['no_sandbox_ns'], 0)} |",
+         f"| kvm-vmm --trace (every exit recorded; the file written after the run) | {fmt(e['trace_ns'], 0)} |"]
+    return L + ["", f"Ratio: {e['ratio']:.2f}x with the sandbox, {e['ratio_no_sandbox']:.2f}x without. "
+                f"With --trace, {e['ratio_trace']:.2f}x the untraced exit."]
 
-    L += ["", "## 8. Throughput (sequential runs)", "", "| Guest | Runs | Runs per second |", "|---|---|---|"]
-    for r in res["throughput"]:
-        L.append(f"| {r['name']} | {r['runs']} | {r['per_second']:.0f} |")
 
-    cp = res["compute"]
-    L += ["", "## 9. Compute: ring-3 long-mode guest against the same loop on the host (5 runs)", "",
-          "| | Wall time (ms) |", "|---|---|",
-          f"| kvm-vmm compute.elf | {fmt(cp['vm']['wall_ms'], 0)} |",
-          f"| native (bench/native.c) | {fmt(cp['native']['wall_ms'], 0)} |", "",
-          f"Ratio {cp['ratio']:.3f}x; same result: {'yes' if cp['same_result'] else 'NO'}."]
+def floor(f):
+    return ["| | Wall time (ms) | Peak RSS (MB) |", "|---|---|---|",
+            f"| bare (bench/bare.c, linked like kvm-vmm) | {fmt(f['bare']['wall_ms'])} | {fmt(f['bare']['rss_mb'])} |",
+            f"| kvm-vmm minimal.bin (sandbox on, the default) | {fmt(f['vmm']['wall_ms'])} | {fmt(f['vmm']['rss_mb'])} |",
+            f"| kvm-vmm --no-sandbox minimal.bin | {fmt(f['no_sandbox']['wall_ms'])} | {fmt(f['no_sandbox']['rss_mb'])} |", "",
+            f"Ratios: wall {f['wall_ratio']:.2f}x, RSS {f['rss_ratio']:.2f}x (without the sandbox: wall "
+            f"{f['wall_ratio_no_sandbox']:.2f}x)."]
 
-    q = res["qemu"]
-    L += ["", "## Comparison: QEMU with KVM, same multiboot test kernel", ""]
+
+def output_paths(rows):
+    L = ["| Path | VM exits | Guest run (ms) | Wall time (ms) |", "|---|---|---|---|"]
+    L += [f"| {r['path']} | {r['exits']} | {r['run_ms']:.2f} | {fmt(r['wall_ms'])} |" for r in rows]
+    return L + ["", "Coalesced: `--coalesced-io` registers the UART's THR with KVM_CAP_COALESCED_PIO, so KVM "
+                "queues the bytes in a ring and kvm-vmm writes them out, in order, at the next exit (the few "
+                "exits left are the ring filling up, and HLT). It shortens the guest's run, but on kvm-pvm a VM "
+                "with a coalesced zone takes about 8 ms instead of 1 to tear down (`--stats` shows it), which "
+                "the whole-process wall time includes: it pays off only for longer output."]
+
+
+def throughput(rows):
+    L = ["| Guest | Runs | Runs per second |", "|---|---|---|"]
+    return L + [f"| {r['name']} | {r['runs']} | {r['per_second']:.0f} |" for r in rows]
+
+
+def compute(cp):
+    return ["| | Wall time (ms) |", "|---|---|",
+            f"| kvm-vmm compute.elf | {fmt(cp['vm']['wall_ms'], 0)} |",
+            f"| native (bench/native.c) | {fmt(cp['native']['wall_ms'], 0)} |", "",
+            f"Ratio {cp['ratio']:.3f}x; same result: {'yes' if cp['same_result'] else 'NO'}."]
+
+
+def qemu(q):
     if q is None:
-        L.append("qemu-system-x86_64 is not installed.")
-    elif "error" in q:
-        L.append(q["error"] + ".")
+        return ["qemu-system-x86_64 is not installed."]
+    L = ["QEMU as its users run it: its default PC machine (SeaBIOS runs first: on kvm-pvm the host "
+         "emulates that real-mode code, so this row measures the host more than QEMU), its microvm "
+         "machine, and microvm with every optional device off; with KVM and with QEMU's own emulator "
+         "(TCG). The bold row is QEMU's best, the one to compare with.", "",
+         "| | Wall time (ms) | Peak RSS (MB) |", "|---|---|---|"]
+    for i, r in enumerate(q["rows"]):
+        name = f"qemu-system-x86_64 -M {r['machine']} -accel {r['accel']}"
+        if i == q.get("best"):
+            name = f"**{name}**"
+        if "error" in r:
+            L.append(f"| {name} | {r['error']} | |")
+        else:
+            L.append(f"| {name} | {fmt(r['wall_ms'])} | {fmt(r['rss_mb'])} |")
+    if "vmm" in q:
+        L.append(f"| kvm-vmm | {fmt(q['vmm']['wall_ms'])} | {fmt(q['vmm']['rss_mb'])} |")
+        if "wall_ratio" in q:
+            L += ["", f"QEMU's best takes {q['wall_ratio']:.1f}x kvm-vmm's time and {q['rss_ratio']:.1f}x its memory."]
     else:
-        L += ["| | Wall time (ms) | Peak RSS (MB) |", "|---|---|---|",
-              f"| qemu-system-x86_64 -accel kvm | {fmt(q['qemu']['wall_ms'])} | {fmt(q['qemu']['rss_mb'])} |",
-              f"| kvm-vmm | {fmt(q['vmm']['wall_ms'])} | {fmt(q['vmm']['rss_mb'])} |", "",
-              f"QEMU takes {q['wall_ratio']:.1f}x the time and {q['rss_ratio']:.1f}x the memory."]
+        L += ["", f"kvm-vmm not timed: {q['vmm_missing']}."]
+    return L
 
-    lx = res.get("linux")
-    L += ["", "## 10. Linux: kvm-vmm start to init's first line, nested lane (3 boots each, seconds)", ""]
+
+def linux(lx):
+    import linux_boot
     if lx is None:
-        L.append("Not measured (BENCH_LINUX=0).")
-    elif "error" in lx:
-        L.append(lx["error"] + ".")
-    else:
-        L += ["Debian's unmodified kernel with a busybox initramfs, booted by the static kvm-vmm on the "
-              "SVM KVM of a Debian kernel running under QEMU's emulator (tests/nested/): this measures the "
-              "emulated machine as much as kvm-vmm. On this host's kvm-pvm Linux does not reach init in "
-              "useful time (kernel code is emulated).", "",
-              "| vCPUs | Time to init (s) |", "|---|---|"]
-        for smp, t in lx.items():
-            L.append(f"| {smp} | {fmt(t, 1)} |")
+        return ["Not measured (BENCH_LINUX=0)."]
+    if "error" in lx:
+        return [lx["error"] + "."]
+    return linux_boot.render(lx, fmt)
 
+
+def write_report(res, outdir):
+    cpus = res["machine"]["cpus"]
+    L = header(res)
+    L += section(res, "real_mode", f"1. Real-mode guests ({res['runs']} runs each)", real_mode)
+    L += section(res, "os1k", "2. 1K OS (x86-64 image, scripted input, 7 runs each)", os1k)
+    L += section(res, "parallel", "3. Parallel guests (counter, each in its own VM, 11 runs)",
+                 lambda p: parallel(p, cpus))
+    L += section(res, "setup", "4. VM set-up and teardown, step by step (bench/setup-steps.c, 31 runs, µs)", setup)
+    L += section(res, "exit_cost", "5. Cost of a port-I/O exit (20,000 OUTs to an unclaimed port, 7 runs, ns)",
+                 exit_cost)
+    L += section(res, "floor", "6. The floor: a 1-byte HLT guest, process start to end (41 runs each, alternating)",
+                 floor)
+    L += section(res, "output_paths", "7. Output paths: the multiplication table (501 bytes) four ways", output_paths)
+    L += section(res, "throughput", "8. Throughput (sequential runs)", throughput)
+    L += section(res, "compute", "9. Compute: ring-3 long-mode guest against the same loop on the host (5 runs)",
+                 compute)
+    L += ["", "## Comparison: QEMU, same multiboot test kernel (guests/multiboot mbtest)", ""] + qemu(res.get("qemu"))
+    L += ["", "## 10. Linux: kvm-vmm start to init's first line, nested lane", ""] + linux(res.get("linux"))
     if chart(res, outdir):
-        L += ["", "![Real-mode guests and output paths](chart.svg)"]
+        L += ["", "![Wall times and exits, one panel each](chart.svg)"]
     with open(os.path.join(outdir, "results.md"), "w") as out:
         out.write("\n".join(L) + "\n")

@@ -245,9 +245,8 @@ void stats_print_text(FILE *f, const struct stats_entry *entries, int n,
 		if (entries[i].ram_bytes)
 			fprintf(f, "%s: RAM %llu KiB, %s\n", entries[i].name,
 				(unsigned long long)(entries[i].ram_bytes >> 10),
-				entries[i].ram_huge_pages
-					? "host mapping 2 MiB-aligned, huge pages advised"
-					: "host mapping in 4 KiB pages");
+				entries[i].ram_mapping ? entries[i].ram_mapping
+						       : "host mapping in 4 KiB pages");
 	fprintf(f, "wall time: %.3f ms\n", ms(wall_ns));
 	fflush(f);
 }

@@ -47,10 +47,12 @@ struct stats_entry {
 	const char *name;
 	const char *outcome; /* "halted", "exit 3", "timeout", ... */
 	const struct run_stats *stats;
-	/* The guest's RAM, and whether its host mapping is 2 MiB-aligned with
-	 * huge pages advised (vm.c): 0 for a total. */
+	/* The guest's RAM (0 for a total), whether its host mapping is 2
+	 * MiB-aligned with huge pages advised, and that mapping in words
+	 * (vm_ram_mapping_text). */
 	uint64_t ram_bytes;
 	bool ram_huge_pages;
+	const char *ram_mapping;
 };
 
 /* What a port is on kvm-vmm's machines, "COM1 THR/RBR", "hypercall",

@@ -1,6 +1,7 @@
 #include "vm.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <linux/kvm.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -60,27 +61,56 @@ static int add_ram_slot(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t off
  * 4 KiB page (about 30,000 in a Linux boot). So RAM of 2 MiB or more is
  * mapped 2 MiB-aligned (an oversized reservation, trimmed) and advised as
  * huge pages; smaller guests (the real-mode ones) stay as they were.
+ * misaligned puts the RAM 4 KiB past a 2 MiB boundary instead and advises
+ * nothing: the layout before alignment, kept so that `make bench` can
+ * measure what alignment buys (MINIKVM_RAM_UNALIGNED, docs/linux.md).
  * MAP_NORESERVE: untouched guest pages still cost the host nothing. */
-uint8_t *vm_map_guest_ram(uint64_t size, bool *huge)
+uint8_t *vm_map_guest_ram(uint64_t size, bool misaligned, enum vm_ram_mapping *how)
 {
 	const uint64_t align = VM_RAM_HOST_ALIGN;
-	uint64_t slack = size >= align ? align : 0;
+	const uint64_t skew = misaligned ? 4096 : 0;
+	uint64_t slack = size >= align ? align + skew : 0;
 	uint8_t *p = mmap(NULL, size + slack, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	uint8_t *aligned;
+	uint8_t *start;
 	uint64_t head;
 
-	*huge = false;
+	*how = VM_RAM_SMALL_PAGES;
 	if (p == MAP_FAILED || !slack)
 		return p;
-	aligned = (uint8_t *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
-	head = (uint64_t)(aligned - p);
+	start = (uint8_t *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1)) + skew;
+	head = (uint64_t)(start - p);
 	if (head)
 		munmap(p, head);
 	if (slack - head)
-		munmap(aligned + size, slack - head);
-	*huge = madvise(aligned, size, MADV_HUGEPAGE) == 0;
-	return aligned;
+		munmap(start + size, slack - head);
+	if (misaligned)
+		*how = VM_RAM_MISALIGNED;
+	else if (madvise(start, size, MADV_HUGEPAGE) == 0)
+		*how = VM_RAM_HUGE_PAGES;
+	return start;
+}
+
+const char *vm_ram_mapping_text(enum vm_ram_mapping how)
+{
+	switch (how) {
+	case VM_RAM_HUGE_PAGES:
+		return "host mapping 2 MiB-aligned, huge pages advised";
+	case VM_RAM_MISALIGNED:
+		return "host mapping 4 KiB off a 2 MiB boundary (MINIKVM_RAM_UNALIGNED), no huge pages";
+	case VM_RAM_SMALL_PAGES:
+		break;
+	}
+	return "host mapping in 4 KiB pages";
+}
+
+/* MINIKVM_RAM_UNALIGNED=1 asks for the misaligned layout; unset, empty or
+ * 0 is the default. */
+static bool ram_misaligned_requested(void)
+{
+	const char *v = getenv("MINIKVM_RAM_UNALIGNED");
+
+	return v && *v && strcmp(v, "0") != 0;
 }
 
 int vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size)
@@ -100,7 +130,7 @@ int vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size)
 		goto fail;
 	}
 
-	vm->mem = vm_map_guest_ram(mem_size, &vm->ram_huge_pages);
+	vm->mem = vm_map_guest_ram(mem_size, ram_misaligned_requested(), &vm->ram_mapping);
 	if (vm->mem == MAP_FAILED) {
 		err_print("cannot map %llu bytes of guest memory:",
 			  (unsigned long long)mem_size);

@@ -33,12 +33,19 @@ static inline uint64_t vm_ram_end_for(uint64_t mem_size)
 	return high ? VM_HIGH_RAM_BASE + high : mem_size;
 }
 
+/* How a guest's RAM is mapped in the host (vm_map_guest_ram). */
+enum vm_ram_mapping {
+	VM_RAM_SMALL_PAGES, /* under 2 MiB, or MADV_HUGEPAGE refused */
+	VM_RAM_HUGE_PAGES,  /* 2 MiB-aligned, huge pages advised */
+	VM_RAM_MISALIGNED,  /* 4 KiB off 2 MiB on request, for measurement */
+};
+
 struct vm {
 	int vm_fd;
 	uint8_t *mem;	    /* all of RAM: the part below 4 GiB, then the rest */
 	uint64_t mem_size;
 	uint64_t high_size; /* of it at VM_HIGH_RAM_BASE; 0: all from 0 */
-	bool ram_huge_pages; /* mem is 2 MiB-aligned, MADV_HUGEPAGE advised */
+	enum vm_ram_mapping ram_mapping;
 	struct bus pio;
 	struct bus mmio;
 	bool has_irqchip;
@@ -50,8 +57,11 @@ int kvm_check_host(int kvm_fd);
 
 int vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size);
 /* size bytes of zeroed RAM for a guest, VM_RAM_HOST_ALIGN-aligned when at
- * least that large (*huge: huge pages advised), or MAP_FAILED. */
-uint8_t *vm_map_guest_ram(uint64_t size, bool *huge);
+ * least that large (4 KiB past it when misaligned), or MAP_FAILED; *how
+ * says which mapping it got. */
+uint8_t *vm_map_guest_ram(uint64_t size, bool misaligned, enum vm_ram_mapping *how);
+/* --stats' words for a mapping: "host mapping 2 MiB-aligned, ...". */
+const char *vm_ram_mapping_text(enum vm_ram_mapping how);
 void vm_destroy(struct vm *vm);
 /* The in-kernel PIC, IOAPIC and LAPICs, and the PIT. Called after the
  * memory slots (later slot changes are slow with an irqchip present) and

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Checks make bench's own arithmetic and report without running a guest:
+table 10's parser on a boot section as tests/linux/run.sh keeps it, its
+medians and ratios, the target's verdict, and that a run without /dev/kvm
+says which tables it did not measure instead of failing or leaving them
+out silently. A figure the bench prints wrong would mislead every reader
+of bench/results.md, so its code is tested like the VMM's."""
+
+import json
+import os
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "bench"))
+import linux_boot  # noqa: E402
+import report  # noqa: E402
+
+PASS = FAIL = 0
+
+
+def check(name, cond, detail=""):
+    global PASS, FAIL
+    if cond:
+        PASS += 1
+        print(f"ok   {name}")
+    else:
+        FAIL += 1
+        print(f"FAIL {name}: {detail}")
+
+
+def boot_text(init_s, status=0, exits=30000, io=29000, hlt=900, img="vmlinux", entry="pvh", smp=1):
+    return "\n".join([
+        f"--- {entry} smp {smp} transcript",
+        "0.500 [    0.000000] Linux version 6.1.0",
+        f"{init_s:.3f} LINUX-INIT: release 6.1.0-57-amd64",
+        f"{init_s + 0.1:.3f} LINUX-INIT: 1 cpus online (0)",
+        f"--- {entry} smp {smp} stderr",
+        "--- kvm-vmm statistics ---",
+        f"{img}: reboot, {exits} exits to user space",
+        f"  IO               {io:10d}",
+        f"  HLT              {hlt:10d}",
+        f"  port 0x03fd COM1 LSR                   {io:10d} in          0 out",
+        "  time: set-up 1.000 ms, guest run 9000.000 ms, teardown 1.000 ms",
+        f"{img}: RAM 262144 KiB, host mapping 2 MiB-aligned, huge pages advised",
+        "wall time: 9000.000 ms",
+        f"--- {entry} smp {smp} status {status}", ""])
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    path = os.path.join(tmp, "boot-1.txt")
+    with open(path, "w") as f:
+        f.write(boot_text(4.25))
+    b = linux_boot.parse_boot(path)
+    check("parse: time to init is the first LINUX-INIT stamp", b["init_s"] == 4.25, b)
+    check("parse: status, total exits", b["status"] == 0 and b["exits"] == 30000, b)
+    check("parse: exits by reason, port lines not taken for reasons", b["by_reason"] == {"IO": 29000, "HLT": 900}, b)
+    check("parse: a missing boot is None", linux_boot.parse_boot(os.path.join(tmp, "nope")) is None)
+
+# Plan: every configuration once a round, rounds alternated.
+p = linux_boot.plan(2)
+check("plan: 12 configurations a round, 2 rounds", len(p) == 24 and p[:12] == p[12:] and len(set(p)) == 12, p)
+check("plan: boot words as run.sh reads them",
+      linux_boot.boot_word("pvh", 2, False) == "pvh:2:unaligned" and linux_boot.boot_word("bzimage", 1, True) == "bzimage:1")
+
+# Summary: medians, failures left out and counted, ratios against bzImage unaligned.
+def parsed(entry, smp, aligned, init_s, status=0):
+    return ((entry, smp, aligned), {"init_s": init_s, "status": status, "exits": 100, "by_reason": {"IO": 90, "HLT": 10}})
+
+boots = [parsed("bzimage", 1, False, t) for t in (10.0, 12.0, 11.0)] + \
+        [parsed("pvh", 1, True, t) for t in (4.0, 5.0, 4.5)] + [parsed("pvh", 1, True, 3.0, status=124)] + \
+        [(("elf64", 1, True), None)]
+rows = linux_boot.summarise(boots)
+linux_boot.ratios(rows)
+by = {(r["entry"], r["smp"], r["aligned"]): r for r in rows}
+check("summary: median, min, max", by[("bzimage", 1, False)]["init_s"] == [11.0, 10.0, 12.0], by[("bzimage", 1, False)])
+check("summary: a failed boot is counted, not timed", by[("pvh", 1, True)]["n"] == 3 and by[("pvh", 1, True)]["failed"] == 1)
+check("summary: a boot with no output is a failure", by[("elf64", 1, True)]["n"] == 0 and by[("elf64", 1, True)]["failed"] == 1)
+check("ratio: against the bzImage with unaligned RAM", abs(by[("pvh", 1, True)]["vs_bzimage_unaligned"] - 4.5 / 11.0) < 1e-9)
+lx = {"rounds": 3, "rows": rows, "lane_status": 1, "checks": [10, 2]}
+t = linux_boot.target(lx)
+check("target: met at 0.41x", t is not None and t[2] and "0.41x at 1 vCPU" in t[1], t)
+md = "\n".join(linux_boot.render(lx, report.fmt))
+check("table 10: a row with its failures", "| vmlinux, PVH entry | 1 | 2 MiB-aligned | 3 (1 failed) | 4.50 (4.00-5.00) | 0.41x |" in md, md)
+check("table 10: exits by reason", "IO 90, HLT 10" in md, md)
+check("table 10: the lane's checks", "10 passed, 2 failed" in md, md)
+slow = linux_boot.summarise([parsed("bzimage", 1, False, 10.0), parsed("pvh", 1, True, 6.0)])
+linux_boot.ratios(slow)
+check("target: missed at 0.60x", linux_boot.target({"rows": slow})[2] is False)
+
+# A run without /dev/kvm: host tables say why, the rest is reported.
+res = {"machine": {"host": "h", "kernel": "k", "cpus": 2, "kvm": "unknown", "date": "2026-12-02T00:00:00+00:00"},
+       "runs": 21, "bench_seconds": 1.0, "host_kvm_missing": "no /dev/kvm on this machine",
+       "real_mode": None, "parallel": None, "setup": None, "exit_cost": None, "floor": None,
+       "output_paths": None, "throughput": None, "compute": None, "os1k": None,
+       "qemu": {"rows": [{"machine": "pc", "accel": "tcg", "wall_ms": [140.0, 130.0, 150.0], "rss_mb": [50.0, 49.0, 51.0]},
+                         {"machine": "microvm", "accel": "tcg", "wall_ms": [90.0, 85.0, 99.0], "rss_mb": [42.0, 42.0, 43.0]}],
+                "best": 1, "vmm_missing": "no /dev/kvm on this machine: kvm-vmm and QEMU with KVM were not timed"},
+       "linux": lx}
+with tempfile.TemporaryDirectory() as out:
+    report.write_report(res, out)
+    md = open(os.path.join(out, "results.md")).read()
+    check("no /dev/kvm: said once at the top", md.count("**This run had no /dev/kvm on this machine**") == 1, md[:600])
+    check("no /dev/kvm: each host table says it was not measured", md.count("Not measured: no /dev/kvm on this machine") == 9, md)
+    check("QEMU: the best row in bold", "| **qemu-system-x86_64 -M microvm -accel tcg** | 90.00 (85.00-99.00) |" in md, md)
+    check("QEMU: kvm-vmm's row missing, and why", "kvm-vmm not timed: no /dev/kvm" in md, md)
+    check("targets: the Linux row only", "| Linux to init, vmlinux PVH entry" in md and "minimal guest wall" not in md, md)
+    if report.shutil.which("gnuplot"):
+        svg = os.path.join(out, "chart.svg")
+        check("chart: Linux panels drawn", os.path.exists(svg) and "Linux to init, nested lane" in open(svg).read())
+    json.dumps(res)  # what bench.py writes must stay JSON
+
+print(f"bench-report: {PASS} passed, {FAIL} failed")
+sys.exit(1 if FAIL else 0)
