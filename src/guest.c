@@ -206,7 +206,8 @@ void *guest_thread(void *arg)
 	pthread_mutex_lock(&g->cpu_lock);
 	g->bsp_thread = pthread_self();
 	g->bsp_tid = (pid_t)syscall(SYS_gettid);
-	g->bsp_stat_fd = open_thread_stat(g->bsp_tid);
+	/* Only main's tick reads it, and only for a line-buffered guest. */
+	g->bsp_stat_fd = guest_shares_console_lines(g) ? open_thread_stat(g->bsp_tid) : -1;
 	g->bsp_running = true;
 	pthread_mutex_unlock(&g->cpu_lock);
 	g->status = guest_setup(g);

@@ -77,7 +77,8 @@ struct guest {
 	pthread_mutex_t cpu_lock;
 	pthread_t bsp_thread;
 	pid_t bsp_tid;	   /* for /proc: is vCPU 0 asleep (main's tick) */
-	int bsp_stat_fd;   /* its /proc stat, opened before the sandbox; -1 */
+	int bsp_stat_fd;   /* its /proc stat, opened before the sandbox; -1:
+			    * not line-buffered (guest_shares_console_lines) */
 	int dump_fd;	   /* --dump-mem's file, opened at set-up; -1 */
 	struct trace_file *trace_file; /* --trace's, main's; NULL: off */
 	struct gdb_stub *gdb;	/* --gdb's stub when it serves this guest; NULL */

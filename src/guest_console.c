@@ -177,6 +177,11 @@ bool guest_quit_requested(struct guest *g)
 	       console_in_quit_requested(&g->in);
 }
 
+bool guest_shares_console_lines(const struct guest *g)
+{
+	return !g->opts->tag && g->opts->nimages > 1;
+}
+
 long guest_console_tick_ns(const struct guest *guests, int n)
 {
 	if (n > 1 && !guests[0].opts->tag)

@@ -14,5 +14,8 @@ int guest_setup(struct guest *g);
 int guest_open_dump_file(struct guest *g);
 /* The input thread's body (guest_setup starts it). */
 void *guest_input_thread(void *arg);
+/* Several guests without --tag share stdout: each writes whole lines,
+ * and main's tick writes out a line left unended once vCPU 0 waits. */
+bool guest_shares_console_lines(const struct guest *g);
 
 #endif

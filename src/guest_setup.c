@@ -155,7 +155,7 @@ int guest_setup(struct guest *g)
 			 g->stdout_lock);
 	/* Every stop cancels vCPU 0, whichever vCPU is writing. */
 	console_out_set_cancel(&g->out, &g->vcpu.cancel);
-	if (!g->opts->tag && g->opts->nimages > 1)
+	if (guest_shares_console_lines(g))
 		console_out_set_lines(&g->out);
 	console_in_init(&g->in, g->input_fd, &g->vcpu.cancel);
 	/* Published once both are initialised: main's tick flushes out, and
