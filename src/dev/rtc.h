@@ -44,6 +44,20 @@ struct rtc {
 	time_t (*now)(void);
 };
 
+/* A moment as the RTC shows it: UTC, the Gregorian calendar. */
+struct rtc_date {
+	int64_t year;
+	int month;   /* 1-12 */
+	int day;     /* 1-31 */
+	int weekday; /* 0-6, 0 = Sunday */
+	int hour, minute, second;
+};
+
+/* t (seconds since 1970-01-01 00:00:00 UTC, before it when negative) as a
+ * date, by arithmetic alone: gmtime would load the C library's time-zone
+ * state, which opens a file (the sandbox forbids it once guests run). */
+void rtc_date_from_epoch(int64_t t, struct rtc_date *d);
+
 void rtc_init(struct rtc *r);
 int rtc_register(struct rtc *r, struct bus *pio);
 /* Register access by index, for the bus and the tests. */
