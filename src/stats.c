@@ -50,7 +50,7 @@ const char *stats_reason_name(uint32_t reason)
 }
 
 /* Ctrl-A S reads a guest's counters on main's thread while its vCPU
- * threads count (guest.c's snapshot_stats). Each run_stats has one writer,
+ * threads count (guest_console.c's snapshot_stats). Each run_stats has one writer,
  * the thread that owns it, so a relaxed load and store count (no locked
  * add on the exit path); every access another thread may make at the same
  * time is atomic, so each value read is whole, if a few exits behind. A

@@ -127,7 +127,7 @@ static int check_linux(const struct image *img, const struct options *o,
 
 	if (status)
 		return status;
-	return bzimage_parse(img, p->mem_size, p->initrd.size, &p->bz) < 0 ? STATUS_BAD_INPUT : 0;
+	return bzimage_parse(img, p->mem_size, image_file_size(&p->initrd), &p->bz) < 0 ? STATUS_BAD_INPUT : 0;
 }
 
 static int load_linux(struct vm *vm, const struct image *img, const struct boot_plan *p)
@@ -206,6 +206,7 @@ const struct boot_protocol boot_protocols[] = {
 		.default_mem = BZ_DEFAULT_MEM,
 		.devices = BOOT_DEV_IRQCHIP | BOOT_DEV_PC | BOOT_DEV_CPUID,
 		.options = BOOT_OPT_APPEND | BOOT_OPT_INITRD | BOOT_OPT_SMP | BOOT_OPT_ENTRY,
+		.reads_at_load = true,
 		.check = vmlinux_check_pvh,
 		.load = vmlinux_plan_load,
 		.setup_vcpu = vmlinux_plan_setup_vcpu,
@@ -218,6 +219,7 @@ const struct boot_protocol boot_protocols[] = {
 		.default_mem = BZ_DEFAULT_MEM,
 		.devices = BOOT_DEV_IRQCHIP | BOOT_DEV_PC | BOOT_DEV_CPUID,
 		.options = BOOT_OPT_APPEND | BOOT_OPT_INITRD | BOOT_OPT_SMP | BOOT_OPT_ENTRY,
+		.reads_at_load = true,
 		.check = vmlinux_check_elf64,
 		.load = vmlinux_plan_load,
 		.setup_vcpu = vmlinux_plan_setup_vcpu,
@@ -293,7 +295,7 @@ int boot_prepare(const char *path, const struct options *o, struct image *img,
 		 struct boot_plan *plan)
 {
 	memset(plan, 0, sizeof(*plan));
-	if (image_read(img, path, read_limit(o), "of guest memory") < 0)
+	if (image_open(img, path, read_limit(o), "of guest memory", BOOT_IMAGE_HEAD) < 0)
 		return STATUS_BAD_INPUT;
 	for (int i = 0; i < boot_protocol_count; i++) {
 		const struct boot_protocol *p = &boot_protocols[i];
@@ -304,6 +306,8 @@ int boot_prepare(const char *path, const struct options *o, struct image *img,
 
 		if (status)
 			return status;
+		if (!p->reads_at_load && image_read_rest(img) < 0)
+			return STATUS_BAD_INPUT;
 		plan->proto = p;
 		plan->mem_size = boot_mem_size(p, o);
 		plan->nr_vcpus = 1;

@@ -77,6 +77,11 @@ struct boot_protocol {
 	/* What to say before such a guest runs on kvm-pvm, which emulates
 	 * ring-0 code (../shared/HOST-KVM.md); NULL: nothing. */
 	const char *slow_on_kvm_pvm;
+	/* check() and load() read the file through image_read_at (a vmlinux:
+	 * tens of MiB read once, straight into guest RAM), so it stays open
+	 * with only its first BOOT_IMAGE_HEAD bytes held; other rows get the
+	 * whole file in img->data. */
+	bool reads_at_load;
 	/* Checks img against RAM and options; fills the plan. 0, or a status
 	 * (STATUS_BAD_INPUT, ...) after one line naming the file. */
 	int (*check)(const struct image *img, const struct options *o,
@@ -93,6 +98,10 @@ struct boot_protocol {
 	 * nothing. */
 	void (*free)(struct boot_plan *plan);
 };
+
+/* What every row's recognise() may look at: the headers that identify
+ * an image lie in its first 8 KiB (multiboot's search ends there). */
+#define BOOT_IMAGE_HEAD (64u << 10)
 
 extern const struct boot_protocol boot_protocols[];
 extern const int boot_protocol_count;

@@ -133,8 +133,9 @@ int linux_place_initrd(const char *path, uint64_t size, uint64_t kernel_end,
 int linux_plan_inputs(const struct options *o, struct boot_plan *p)
 {
 	p->nr_vcpus = o->smp;
+	/* Held open, not read: load reads it straight into guest RAM. */
 	if (o->initrd &&
-	    image_read(&p->initrd, o->initrd, p->mem_size, "of guest memory") < 0)
+	    image_open(&p->initrd, o->initrd, p->mem_size, "of guest memory", 0) < 0)
 		return STATUS_BAD_INPUT;
 	if (asprintf(&p->cmdline, "%s%s%s", BZ_BASE_CMDLINE, o->cmdline ? " " : "",
 		     o->cmdline ? o->cmdline : "") < 0) {

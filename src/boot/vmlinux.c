@@ -1,10 +1,12 @@
 /* The vmlinux loader (vmlinux.h): the ELF64 file's every size and offset
  * checked, with overflow, before anything is copied; then each PT_LOAD
- * segment copied once from the image (read whole by image_read) into
- * guest RAM, and the entry's boot data written (pvh.c for the PVH one). */
+ * segment read once from the file straight into guest RAM (the image is
+ * held open, not read whole: image.h), and the entry's boot data written
+ * (pvh.c for the PVH one). */
 #include "vmlinux.h"
 
 #include <elf.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../err.h"
@@ -15,10 +17,14 @@
 #include "mptable.h"
 #include "pvh.h"
 
-static void read_phdr(const struct image *img, const Elf64_Ehdr *eh, int i, Elf64_Phdr *ph)
-{
-	memcpy(ph, img->data + eh->e_phoff + (size_t)i * sizeof(*ph), sizeof(*ph));
-}
+/* A note segment is read whole to be walked; a vmlinux's is 0.5 KiB. */
+#define VML_MAX_NOTES_BYTES (1u << 20)
+
+/* The ELF header and the program header table, read from the file once. */
+struct elf_headers {
+	Elf64_Ehdr eh;
+	Elf64_Phdr *ph; /* eh.e_phnum entries */
+};
 
 static bool loadable(const Elf64_Phdr *ph)
 {
@@ -34,18 +40,40 @@ bool vmlinux_detect(const uint8_t *data, size_t size)
 /* The program header table lies in the file: what every other read needs. */
 static bool phdrs_in_file(const struct image *img, const Elf64_Ehdr *eh)
 {
+	uint64_t size = image_file_size(img);
+
 	return eh->e_phentsize == sizeof(Elf64_Phdr) && eh->e_phnum != 0 &&
-	       eh->e_phnum != PN_XNUM && eh->e_phoff <= img->size &&
-	       (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) <= img->size - eh->e_phoff;
+	       eh->e_phnum != PN_XNUM && eh->e_phoff <= size &&
+	       (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) <= size - eh->e_phoff;
 }
 
-static int check_ehdr(const struct image *img, Elf64_Ehdr *eh)
+/* h->ph from the file, whose table phdrs_in_file() found in it. */
+static int read_phdrs(const struct image *img, struct elf_headers *h)
 {
-	if (img->size < sizeof(*eh))
-		return throw_err(-1, "%s: truncated ELF header (%zu bytes of %zu)", img->path,
-				 img->size, sizeof(*eh));
-	memcpy(eh, img->data, sizeof(*eh));
-	if (!vmlinux_detect(img->data, img->size) || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
+	size_t bytes = (size_t)h->eh.e_phnum * sizeof(Elf64_Phdr);
+
+	h->ph = malloc(bytes);
+	if (!h->ph)
+		return throw_err(-1, "%s: out of memory reading ELF program headers", img->path);
+	if (image_read_at(img, h->eh.e_phoff, h->ph, bytes) < 0) {
+		free(h->ph);
+		h->ph = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int check_ehdr(const struct image *img, struct elf_headers *h)
+{
+	Elf64_Ehdr *eh = &h->eh;
+
+	h->ph = NULL;
+	if (image_file_size(img) < sizeof(*eh))
+		return throw_err(-1, "%s: truncated ELF header (%llu bytes of %zu)", img->path,
+				 (unsigned long long)image_file_size(img), sizeof(*eh));
+	if (image_read_at(img, 0, eh, sizeof(*eh)) < 0)
+		return -1;
+	if (!vmlinux_detect(eh->e_ident, sizeof(*eh)) || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
 	    eh->e_ident[EI_VERSION] != EV_CURRENT)
 		return throw_err(-1, "%s: not a little-endian ELF64 file of version 1", img->path);
 	if (eh->e_type != ET_EXEC || eh->e_machine != EM_X86_64)
@@ -57,7 +85,15 @@ static int check_ehdr(const struct image *img, Elf64_Ehdr *eh)
 	if (!phdrs_in_file(img, eh))
 		return throw_err(-1, "%s: ELF program headers lie beyond the end of the file",
 				 img->path);
-	return 0;
+	return read_phdrs(img, h);
+}
+
+/* ph's bytes [p_offset, p_offset + p_filesz) lie in the file. */
+static bool in_file(const struct image *img, const Elf64_Phdr *ph)
+{
+	uint64_t size = image_file_size(img);
+
+	return ph->p_offset <= size && ph->p_filesz <= size - ph->p_offset;
 }
 
 /* One PT_LOAD segment: in the file, in RAM, clear of the boot data below
@@ -70,7 +106,7 @@ static int check_segment(const struct image *img, const Elf64_Phdr *ph, int i,
 	if (ph->p_filesz > ph->p_memsz)
 		return throw_err(-1, "%s: ELF segment %d: file size 0x%llx is larger than its memory size 0x%llx",
 				 img->path, i, (unsigned long long)ph->p_filesz, size);
-	if (ph->p_offset > img->size || ph->p_filesz > img->size - ph->p_offset)
+	if (!in_file(img, ph))
 		return throw_err(-1, "%s: ELF segment %d lies beyond the end of the file",
 				 img->path, i);
 	if (ph->p_paddr > mem_size || ph->p_memsz > mem_size - ph->p_paddr)
@@ -82,57 +118,57 @@ static int check_segment(const struct image *img, const Elf64_Phdr *ph, int i,
 	return 0;
 }
 
-/* The first loadable segment before segment i that overlaps ph, or -1.
+/* The first loadable segment before segment i that overlaps it, or -1.
  * Both are inside RAM (check_segment): the ends do not wrap. */
-static int overlapped(const struct image *img, const Elf64_Ehdr *eh, int i,
-		      const Elf64_Phdr *ph)
+static int overlapped(const struct elf_headers *h, int i)
 {
-	for (int j = 0; j < i; j++) {
-		Elf64_Phdr other;
+	const Elf64_Phdr *ph = &h->ph[i];
 
-		read_phdr(img, eh, j, &other);
-		if (loadable(&other) && other.p_paddr < ph->p_paddr + ph->p_memsz &&
-		    ph->p_paddr < other.p_paddr + other.p_memsz)
+	for (int j = 0; j < i; j++) {
+		const Elf64_Phdr *other = &h->ph[j];
+
+		if (loadable(other) && other->p_paddr < ph->p_paddr + ph->p_memsz &&
+		    ph->p_paddr < other->p_paddr + other->p_memsz)
 			return j;
 	}
 	return -1;
 }
 
-static int check_segments(const struct image *img, const Elf64_Ehdr *eh,
+static int check_segments(const struct image *img, const struct elf_headers *h,
 			  uint64_t mem_size, struct vmlinux *k)
 {
 	k->kernel_start = UINT64_MAX;
-	for (int i = 0; i < eh->e_phnum; i++) {
-		Elf64_Phdr ph;
+	for (int i = 0; i < h->eh.e_phnum; i++) {
+		const Elf64_Phdr *ph = &h->ph[i];
 		int j;
 
-		read_phdr(img, eh, i, &ph);
-		if (!loadable(&ph))
+		if (!loadable(ph))
 			continue;
-		if (check_segment(img, &ph, i, mem_size) < 0)
+		if (check_segment(img, ph, i, mem_size) < 0)
 			return -1;
 		if (++k->nr_segments > VML_MAX_SEGMENTS)
 			return throw_err(-1, "%s: more than %d loadable ELF segments", img->path,
 					 VML_MAX_SEGMENTS);
-		if ((j = overlapped(img, eh, i, &ph)) >= 0)
+		if ((j = overlapped(h, i)) >= 0)
 			return throw_err(-1, "%s: ELF segments %d and %d overlap in memory",
 					 img->path, j, i);
-		if (ph.p_paddr < k->kernel_start)
-			k->kernel_start = ph.p_paddr;
-		if (ph.p_paddr + ph.p_memsz > k->kernel_end)
-			k->kernel_end = ph.p_paddr + ph.p_memsz;
+		if (ph->p_paddr < k->kernel_start)
+			k->kernel_start = ph->p_paddr;
+		if (ph->p_paddr + ph->p_memsz > k->kernel_end)
+			k->kernel_end = ph->p_paddr + ph->p_memsz;
 	}
 	if (!k->nr_segments)
 		return throw_err(-1, "%s: ELF file has no loadable segment", img->path);
 	return 0;
 }
 
-/* What one PT_NOTE segment's notes hold: the first PVH entry note's
- * description, or why the notes cannot be read. */
+/* What the PT_NOTE segments' notes hold: the first PVH entry note's
+ * description (its first 8 bytes kept), or why the notes cannot be read. */
 struct note_scan {
-	const uint8_t *desc; /* NULL: no PVH note (yet) */
+	bool found;
+	uint8_t desc[8];
 	uint32_t desc_size;
-	const char *bad;     /* NULL: well-formed so far */
+	const char *bad; /* NULL: well-formed so far */
 };
 
 static uint64_t align4(uint64_t v)
@@ -140,9 +176,8 @@ static uint64_t align4(uint64_t v)
 	return (v + 3) & ~3ull;
 }
 
-/* Walks the notes in [off, off + left) of the file, which lies in it. */
-static void scan_notes(const struct image *img, uint64_t off, uint64_t left,
-		       struct note_scan *s)
+/* Walks the notes of one segment, its left bytes read into notes. */
+static void scan_notes(const uint8_t *notes, uint64_t left, struct note_scan *s)
 {
 	while (left > 0 && !s->bad) {
 		Elf64_Nhdr nh;
@@ -152,48 +187,69 @@ static void scan_notes(const struct image *img, uint64_t off, uint64_t left,
 			s->bad = "a note header runs past the end of its segment";
 			return;
 		}
-		memcpy(&nh, img->data + off, sizeof(nh));
+		memcpy(&nh, notes, sizeof(nh));
 		name_len = align4(nh.n_namesz); /* u32 values: no wrap in u64 */
 		if (name_len > left - sizeof(nh) || nh.n_descsz > left - sizeof(nh) - name_len) {
 			s->bad = "a note's name or description runs past the end of its segment";
 			return;
 		}
-		const uint8_t *name = img->data + off + sizeof(nh);
+		const uint8_t *name = notes + sizeof(nh);
 
-		if (!s->desc && nh.n_type == VML_PVH_NOTE_TYPE && nh.n_namesz == 4 &&
+		if (!s->found && nh.n_type == VML_PVH_NOTE_TYPE && nh.n_namesz == 4 &&
 		    memcmp(name, "Xen", 4) == 0) {
-			s->desc = name + name_len;
+			s->found = true;
 			s->desc_size = nh.n_descsz;
+			memcpy(s->desc, name + name_len,
+			       nh.n_descsz < sizeof(s->desc) ? nh.n_descsz : sizeof(s->desc));
 		}
 		/* The last note's description may end the segment unpadded. */
 		step = sizeof(nh) + name_len + align4(nh.n_descsz);
 		step = step < left ? step : left;
-		off += step;
+		notes += step;
 		left -= step;
 	}
 }
 
+/* Reads PT_NOTE segment i (in the file, at most VML_MAX_NOTES_BYTES) and
+ * walks it into s. 0, or -1 after one line. */
+static int scan_note_segment(const struct image *img, const Elf64_Phdr *ph, int i,
+			     struct note_scan *s)
+{
+	if (!in_file(img, ph))
+		return throw_err(-1, "%s: ELF note segment %d lies beyond the end of the file",
+				 img->path, i);
+	if (ph->p_filesz > VML_MAX_NOTES_BYTES)
+		return throw_err(-1, "%s: ELF note segment %d has 0x%llx bytes; at most 0x%x are read",
+				 img->path, i, (unsigned long long)ph->p_filesz, VML_MAX_NOTES_BYTES);
+	uint8_t *notes = malloc(ph->p_filesz ? ph->p_filesz : 1);
+
+	if (!notes)
+		return throw_err(-1, "%s: out of memory reading ELF notes", img->path);
+	if (image_read_at(img, ph->p_offset, notes, ph->p_filesz) < 0) {
+		free(notes);
+		return -1;
+	}
+	scan_notes(notes, ph->p_filesz, s);
+	free(notes);
+	return 0;
+}
+
 /* Every PT_NOTE segment in the file and well-formed; the PVH note's entry
  * (4 or 8 bytes, below 4 GiB) in *entry when there is one. */
-static int check_notes(const struct image *img, const Elf64_Ehdr *eh, struct vmlinux *k,
-		       uint64_t *entry)
+static int check_notes(const struct image *img, const struct elf_headers *h,
+		       struct vmlinux *k, uint64_t *entry)
 {
 	struct note_scan s = { 0 };
 
-	for (int i = 0; i < eh->e_phnum; i++) {
-		Elf64_Phdr ph;
-
-		read_phdr(img, eh, i, &ph);
-		if (ph.p_type != PT_NOTE)
+	for (int i = 0; i < h->eh.e_phnum; i++) {
+		if (h->ph[i].p_type != PT_NOTE)
 			continue;
-		if (ph.p_offset > img->size || ph.p_filesz > img->size - ph.p_offset)
-			return throw_err(-1, "%s: ELF note segment %d lies beyond the end of the file",
-					 img->path, i);
-		scan_notes(img, ph.p_offset, ph.p_filesz, &s);
+		if (scan_note_segment(img, &h->ph[i], i, &s) < 0)
+			return -1;
 		if (s.bad)
 			return throw_err(-1, "%s: ELF note segment %d: %s", img->path, i, s.bad);
 	}
-	if (!s.desc)
+	if (!s.found)
 		return 0;
 	k->has_pvh_note = true;
 	if (s.desc_size != 4 && s.desc_size != 8)
@@ -206,60 +262,65 @@ static int check_notes(const struct image *img, const Elf64_Ehdr *eh, struct vml
 	return 0;
 }
 
+/* Quietly, for the row's recognise(): a broken file is vmlinux_parse's
+ * to report. */
 bool vmlinux_has_pvh_note(const struct image *img)
 {
 	struct note_scan s = { 0 };
-	Elf64_Ehdr eh;
+	struct elf_headers h;
 
-	if (img->size < sizeof(eh))
+	if (!image_fetch(img, 0, &h.eh, sizeof(h.eh)) || !phdrs_in_file(img, &h.eh))
 		return false;
-	memcpy(&eh, img->data, sizeof(eh));
-	if (!phdrs_in_file(img, &eh))
-		return false;
-	for (int i = 0; i < eh.e_phnum && !s.desc && !s.bad; i++) {
-		Elf64_Phdr ph;
+	size_t bytes = (size_t)h.eh.e_phnum * sizeof(Elf64_Phdr);
 
-		read_phdr(img, &eh, i, &ph);
-		if (ph.p_type == PT_NOTE && ph.p_offset <= img->size &&
-		    ph.p_filesz <= img->size - ph.p_offset)
-			scan_notes(img, ph.p_offset, ph.p_filesz, &s);
+	h.ph = malloc(bytes);
+	if (!h.ph || !image_fetch(img, h.eh.e_phoff, h.ph, bytes)) {
+		free(h.ph);
+		return false;
 	}
-	return s.desc != NULL;
+	for (int i = 0; i < h.eh.e_phnum && !s.found && !s.bad; i++) {
+		const Elf64_Phdr *ph = &h.ph[i];
+		uint8_t *notes;
+
+		if (ph->p_type != PT_NOTE || !in_file(img, ph) || ph->p_filesz > VML_MAX_NOTES_BYTES)
+			continue;
+		notes = malloc(ph->p_filesz ? ph->p_filesz : 1);
+		if (notes && image_fetch(img, ph->p_offset, notes, ph->p_filesz))
+			scan_notes(notes, ph->p_filesz, &s);
+		free(notes);
+	}
+	free(h.ph);
+	return s.found;
 }
 
 /* addr is one of the bytes the file puts in a loadable segment. */
-static bool in_file_bytes(const struct image *img, const Elf64_Ehdr *eh, uint64_t addr)
+static bool in_file_bytes(const struct elf_headers *h, uint64_t addr)
 {
-	for (int i = 0; i < eh->e_phnum; i++) {
-		Elf64_Phdr ph;
+	for (int i = 0; i < h->eh.e_phnum; i++) {
+		const Elf64_Phdr *ph = &h->ph[i];
 
-		read_phdr(img, eh, i, &ph);
-		if (loadable(&ph) && addr >= ph.p_paddr && addr - ph.p_paddr < ph.p_filesz)
+		if (loadable(ph) && addr >= ph->p_paddr && addr - ph->p_paddr < ph->p_filesz)
 			return true;
 	}
 	return false;
 }
 
-int vmlinux_parse(const struct image *img, uint64_t mem_size, uint64_t initrd_size,
-		  bool pvh, struct vmlinux *k)
+static int parse_headers(const struct image *img, const struct elf_headers *h,
+			 uint64_t mem_size, uint64_t initrd_size, bool pvh, struct vmlinux *k)
 {
-	Elf64_Ehdr eh;
 	uint64_t pvh_entry = 0;
 
-	memset(k, 0, sizeof(*k));
-	if (check_ehdr(img, &eh) < 0)
-		return -1;
 	if (mem_size > BZ_MAX_MEM)
 		return throw_err(-1, "%s: Linux guests get at most %llu MiB of RAM (below the 32-bit device hole)",
 				 img->path, BZ_MAX_MEM >> 20);
-	if (check_segments(img, &eh, mem_size, k) < 0 || check_notes(img, &eh, k, &pvh_entry) < 0)
+	if (check_segments(img, h, mem_size, k) < 0 || check_notes(img, h, k, &pvh_entry) < 0)
 		return -1;
 	if (pvh && !k->has_pvh_note)
 		return throw_err(-1, "%s: no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY) for --boot-entry=pvh; --boot-entry=elf64 boots its 64-bit entry",
 				 img->path);
 	k->pvh = pvh;
-	k->entry = pvh ? pvh_entry : eh.e_entry;
-	if (!in_file_bytes(img, &eh, k->entry))
+	k->entry = pvh ? pvh_entry : h->eh.e_entry;
+	if (!in_file_bytes(h, k->entry))
 		return throw_err(-1, "%s: the %s entry point 0x%llx is not in a loaded segment's file bytes",
 				 img->path, pvh ? "PVH" : "ELF", (unsigned long long)k->entry);
 	if (initrd_size == 0)
@@ -271,25 +332,43 @@ int vmlinux_parse(const struct image *img, uint64_t mem_size, uint64_t initrd_si
 	return 0;
 }
 
+int vmlinux_parse(const struct image *img, uint64_t mem_size, uint64_t initrd_size,
+		  bool pvh, struct vmlinux *k)
+{
+	struct elf_headers h;
+	int status;
+
+	memset(k, 0, sizeof(*k));
+	if (check_ehdr(img, &h) < 0)
+		return -1;
+	status = parse_headers(img, &h, mem_size, initrd_size, pvh, k);
+	free(h.ph);
+	return status;
+}
+
+/* Each segment's file bytes from the file straight into guest RAM. */
 static int load_segments(struct vm *vm, const struct image *img)
 {
-	Elf64_Ehdr eh;
+	struct elf_headers h;
+	int status = 0;
 
-	memcpy(&eh, img->data, sizeof(eh));
-	for (int i = 0; i < eh.e_phnum; i++) {
-		Elf64_Phdr ph;
+	if (check_ehdr(img, &h) < 0)
+		return -1;
+	for (int i = 0; i < h.eh.e_phnum && status == 0; i++) {
+		const Elf64_Phdr *ph = &h.ph[i];
 
-		read_phdr(img, &eh, i, &ph);
-		if (!loadable(&ph))
+		if (!loadable(ph))
 			continue;
-		uint8_t *dst = vm_guest_ptr(vm, ph.p_paddr, ph.p_memsz);
+		uint8_t *dst = vm_guest_ptr(vm, ph->p_paddr, ph->p_memsz);
 
 		if (!dst)
-			return throw_err(-1, "%s: ELF segment %d lies outside guest memory",
-					 img->path, i);
-		memcpy(dst, img->data + ph.p_offset, ph.p_filesz);
+			status = throw_err(-1, "%s: ELF segment %d lies outside guest memory",
+					   img->path, i);
+		else
+			status = image_read_at(img, ph->p_offset, dst, ph->p_filesz);
 	}
-	return 0;
+	free(h.ph);
+	return status;
 }
 
 /* The zero page of the 64-bit entry: no bzImage header to copy, so the
@@ -318,9 +397,10 @@ int vmlinux_load(struct vm *vm, const struct image *img, const struct image *ini
 	if (k->initrd_size) {
 		uint8_t *dst = vm_guest_ptr(vm, k->initrd_addr, k->initrd_size);
 
-		if (!dst || !initrd || initrd->size != k->initrd_size)
+		if (!dst || !initrd || image_file_size(initrd) != k->initrd_size)
 			return throw_err(-1, "%s: initrd does not fit in guest memory", img->path);
-		memcpy(dst, initrd->data, initrd->size);
+		if (image_read_at(initrd, 0, dst, k->initrd_size) < 0)
+			return -1;
 	}
 	if (linux_write_cmdline(vm, cmdline, VML_CMDLINE_MAX) < 0 ||
 	    linux_write_boot_tables(vm) < 0)
@@ -341,7 +421,7 @@ static int check_row(const struct image *img, const struct options *o,
 
 	if (status)
 		return status;
-	return vmlinux_parse(img, p->mem_size, p->initrd.size, pvh, &p->vml) < 0 ?
+	return vmlinux_parse(img, p->mem_size, image_file_size(&p->initrd), pvh, &p->vml) < 0 ?
 		       STATUS_BAD_INPUT : 0;
 }
 

@@ -64,8 +64,8 @@ bool vmlinux_has_pvh_note(const struct image *img);
  * 0, or -1 after one line naming the file and the problem. */
 int vmlinux_parse(const struct image *img, uint64_t mem_size, uint64_t initrd_size,
 		  bool pvh, struct vmlinux *k);
-/* Copies each segment's file bytes from img (read whole by image_read)
- * into guest RAM once; a BSS is left as fresh RAM is, zero. Then the
+/* Reads each segment's file bytes from img (held open by boot_prepare,
+ * image.h) straight into guest RAM, once; a BSS is left as fresh RAM is, zero. Then the
  * initrd, the command line (cut to VML_CMDLINE_MAX, with a warning), the
  * page tables and GDT, and the zero page (elf64) or the hvm_start_info,
  * memory map and module list (pvh). vm's RAM must be fresh. */

@@ -1,7 +1,8 @@
 /* Loading a vmlinux (src/boot/vmlinux.c, pvh.c): the segments at their
  * physical addresses with the BSS left untouched, the 64-bit entry's zero
  * page, the PVH entry's hvm_start_info, memory map and module list, the
- * command line cut to 2047 bytes; and the boot table's two vmlinux rows
+ * command line cut to 2047 bytes; the same from files held open and read
+ * at load (no copy in between); and the boot table's two vmlinux rows
  * with --boot-entry. */
 #include <elf.h>
 #include <stdlib.h>
@@ -262,4 +263,76 @@ TEST(vmlinux_rows_and_boot_entry)
 	CHECK(row == NULL);
 	vml_free(&with);
 	vml_free(&without);
+}
+
+/* What boot_prepare() does with a vmlinux and an initrd: both held open,
+ * the vmlinux with only its first bytes in memory (here 64: every header,
+ * note and segment comes from the file), and read into RAM at load. */
+TEST(vmlinux_and_initrd_read_from_open_files_at_load)
+{
+	struct vml_image v = vml_make(true);
+	uint8_t bytes[7000];
+	char ipath[] = "/tmp/minikvm-unit-initrd-XXXXXX";
+	const char *kpath = write_image(&v);
+	int fd = mkstemp(ipath);
+	struct image img, initrd;
+	struct vmlinux k;
+	struct vm vm;
+
+	memset(bytes, 0x3c, sizeof(bytes));
+	CHECK(fd >= 0 && write(fd, bytes, sizeof(bytes)) == (ssize_t)sizeof(bytes));
+	close(fd);
+	CHECK_EQ(image_open(&img, kpath, 1u << 30, "of guest memory", 64), 0);
+	CHECK_EQ(image_open(&initrd, ipath, 1u << 30, "of guest memory", 0), 0);
+	CHECK(vmlinux_has_pvh_note(&img));
+	ram_open(&vm, VML_RAM);
+	CHECK(vmlinux_parse(&img, vm.mem_size, image_file_size(&initrd), true, &k) == 0);
+	CHECK(vmlinux_load(&vm, &img, &initrd, "console=ttyS0 quiet", &k) == 0);
+	check_segments_and_tables(&vm, &v);
+	CHECK_EQ(k.entry, VML_PVH_ENTRY);
+	CHECK(memcmp(vm.mem + k.initrd_addr, bytes, sizeof(bytes)) == 0);
+	CHECK_EQ(img.size, 64); /* never read whole */
+	munmap(vm.mem, VML_RAM);
+	image_free(&img);
+	image_free(&initrd);
+	unlink(kpath);
+	unlink(ipath);
+	vml_free(&v);
+}
+
+/* boot_prepare() holds a vmlinux open with BOOT_IMAGE_HEAD bytes, and
+ * reads any other image whole. */
+TEST(boot_prepare_holds_only_a_vmlinux_open)
+{
+	struct vml_image v = vml_make(true);
+	const char *path = write_image(&v);
+	char *argv[] = { "kvm-vmm", "--kernel", (char *)path, NULL };
+	struct options o;
+	struct image img;
+	struct boot_plan plan;
+	char err[512];
+
+	CHECK_EQ(cli_parse(3, argv, &o), 0);
+	CHECK_EQ(boot_prepare(path, &o, &img, &plan), 0);
+	CHECK(img.open && image_file_size(&img) == v.size &&
+	      img.size == (v.size < BOOT_IMAGE_HEAD ? v.size : BOOT_IMAGE_HEAD));
+	image_free(&img);
+	boot_plan_free(&plan);
+	/* The same bytes as a 32-bit ELF: no vmlinux row takes it, so it is
+	 * read whole (as a real-mode binary, which any file is). */
+	v.data[EI_CLASS] = ELFCLASS32;
+	unlink(path);
+	path = write_image(&v);
+	argv[1] = (char *)path;
+	test_stderr_begin();
+	CHECK_EQ(cli_parse(2, argv, &o), 0);
+	int status = boot_prepare(path, &o, &img, &plan);
+
+	test_stderr_end(err, sizeof(err));
+	CHECK(!img.open && img.size == v.size);
+	(void)status;
+	image_free(&img);
+	boot_plan_free(&plan);
+	unlink(path);
+	vml_free(&v);
 }
