@@ -3,7 +3,9 @@ line, in the nested lane, for each way kvm-vmm can enter Debian's kernel
 (the bzImage, and the vmlinux cut out of it through its PVH entry and its
 64-bit ELF entry), at 1 and 2 vCPUs, with guest RAM 2 MiB-aligned (the
 default) and off that alignment (MINIKVM_RAM_UNALIGNED=1, the layout kvm-vmm
-had before), so that the table shows what each change buys.
+had before), so that the table shows what each change buys; and the same
+kernel and initramfs booted by QEMU (-M microvm -accel kvm, the bzImage and
+the vmlinux's PVH entry) on the same KVM in the same rounds, the peer.
 
 The boots are alternated round by round (every configuration once, then
 again), so a slow moment of the emulator falls on all of them alike. The
@@ -16,13 +18,18 @@ import statistics
 import subprocess
 
 ENTRIES = ("bzimage", "pvh", "elf64")
-ENTRY_NAMES = {"bzimage": "bzImage", "pvh": "vmlinux, PVH entry", "elf64": "vmlinux, 64-bit ELF entry"}
+PEER_ENTRIES = ("qemu-bzimage", "qemu-pvh")
+ENTRY_NAMES = {"bzimage": "bzImage", "pvh": "vmlinux, PVH entry", "elf64": "vmlinux, 64-bit ELF entry",
+               "qemu-bzimage": "QEMU microvm: bzImage", "qemu-pvh": "QEMU microvm: vmlinux, PVH entry"}
 SMPS = (1, 2)
 
 
-def plan(rounds):
-    """The boots in the order they run: (entry, vCPUs, aligned RAM)."""
+def plan(rounds, peer=True):
+    """The boots in the order they run: (entry, vCPUs, aligned RAM); the
+    peer's RAM is as QEMU maps it (listed as aligned: not varied)."""
     one_round = [(e, n, aligned) for e in ENTRIES for n in SMPS for aligned in (True, False)]
+    if peer:
+        one_round += [(e, n, True) for e in PEER_ENTRIES for n in SMPS]
     return [b for _ in range(rounds) for b in one_round]
 
 
@@ -43,7 +50,7 @@ def parse_boot(path):
         m = re.match(r"^([0-9.]+) LINUX-INIT: ", line)
         if m and boot["init_s"] is None:
             boot["init_s"] = float(m.group(1))
-        m = re.match(r"^--- [a-z0-9]+ smp [0-9]+ status ([0-9]+)$", line)
+        m = re.match(r"^--- [a-z0-9-]+ smp [0-9]+ status ([0-9]+)$", line)
         if m:
             boot["status"] = int(m.group(1))
         m = re.match(r"^(?:bzImage|vmlinux): .*, ([0-9]+) exits to user space$", line)
@@ -70,7 +77,9 @@ def summarise(boots):
     for (entry, smp, aligned), boot in boots:
         c = configs.setdefault((entry, smp, aligned), {"entry": entry, "smp": smp, "aligned": aligned,
                                                        "samples": [], "failed": 0})
-        if boot and boot["status"] == 0 and boot["init_s"] is not None and boot["exits"] is not None:
+        # QEMU prints no --stats: only kvm-vmm's boots must have exits.
+        counted = boot and (boot["exits"] is not None or entry in PEER_ENTRIES)
+        if counted and boot["status"] == 0 and boot["init_s"] is not None:
             c["samples"].append(boot)
         else:
             c["failed"] += 1
@@ -80,7 +89,8 @@ def summarise(boots):
         c["n"] = len(s)
         if s:
             c["init_s"] = mmm([b["init_s"] for b in s])
-            c["exits"] = mmm([b["exits"] for b in s])
+            if all(b["exits"] is not None for b in s):
+                c["exits"] = mmm([b["exits"] for b in s])
             reasons = sorted({r for b in s for r in b["by_reason"]})
             c["by_reason"] = {r: statistics.median([b["by_reason"].get(r, 0) for b in s]) for r in reasons}
         rows.append(c)
@@ -97,8 +107,8 @@ def ratios(rows):
             r["vs_bzimage_unaligned"] = r["init_s"][0] / base[r["smp"]]
 
 
-def measure(root, vmm, rounds):
-    boots = plan(rounds)
+def measure(root, vmm, rounds, peer=True):
+    boots = plan(rounds, peer)
     env = dict(os.environ, LINUX_BOOTS=" ".join(boot_word(*b) for b in boots))
     out = subprocess.run(["sh", os.path.join(root, "tests", "linux", "run.sh"), vmm],
                          capture_output=True, text=True, env=env, timeout=600 + 120 * len(boots))
@@ -122,24 +132,47 @@ def render(lx, fmt):
          "this machine (they are far longer than on hardware): compare rows within this table. "
          f"{lx['rounds']} rounds, each configuration once a round, alternated. \"Unaligned\" maps guest "
          "RAM 4 KiB off a 2 MiB boundary (MINIKVM_RAM_UNALIGNED=1), as kvm-vmm did before: KVM then "
-         "backs the guest with 4 KiB pages only.", "",
+         "backs the guest with 4 KiB pages only. QEMU's rows: the same files booted by this machine's "
+         "qemu-system-x86_64 -M microvm -accel kvm -cpu host (its own firmware, qboot), with kvm-vmm's "
+         "kernel command line (reset by triple fault, since microvm has no i8042), timed the same way.", "",
          "| Entry | vCPUs | Guest RAM | n | Time to init (s) | vs bzImage, unaligned | Exits to user space | Exits by reason (medians) |",
          "|---|---|---|---|---|---|---|---|"]
-    for r in sorted(lx["rows"], key=lambda r: (r["smp"], ENTRIES.index(r["entry"]), not r["aligned"])):
-        ram = "2 MiB-aligned" if r["aligned"] else "unaligned"
+    for r in sorted(lx["rows"], key=order):
+        ram = ("QEMU's" if r["entry"] in PEER_ENTRIES else "2 MiB-aligned") if r["aligned"] else "unaligned"
         n = f"{r['n']}" + (f" ({r['failed']} failed)" if r["failed"] else "")
         if not r["n"]:
             L.append(f"| {ENTRY_NAMES[r['entry']]} | {r['smp']} | {ram} | {n} | - | - | - | - |")
             continue
-        reasons = ", ".join(f"{k} {v:,.0f}" for k, v in sorted(r["by_reason"].items(), key=lambda kv: -kv[1]))
+        reasons = ", ".join(f"{k} {v:,.0f}" for k, v in sorted(r.get("by_reason", {}).items(), key=lambda kv: -kv[1]))
         vs = f"{r['vs_bzimage_unaligned']:.2f}x" if "vs_bzimage_unaligned" in r else "-"
+        exits = fmt(r["exits"], 0) if "exits" in r else "-"
         L.append(f"| {ENTRY_NAMES[r['entry']]} | {r['smp']} | {ram} | {n} | {fmt(r['init_s'], 2)} | {vs} | "
-                 f"{fmt(r['exits'], 0)} | {reasons} |")
+                 f"{exits} | {reasons or '-'} |")
+    L += peer_lines(lx)
     if lx.get("checks"):
         ok, bad = lx["checks"]
         L += ["", f"The lane's own checks of these boots (transcript, status, CPUs online, --stats): "
               f"{ok} passed, {bad} failed."]
     return L
+
+
+def order(r):
+    """Table order: by vCPUs, kvm-vmm's entries, then QEMU's."""
+    entries = ENTRIES + PEER_ENTRIES
+    return (r["smp"], entries.index(r["entry"]), not r["aligned"])
+
+
+def peer_lines(lx):
+    """kvm-vmm against QEMU, the same file through the same entry."""
+    med = {(r["entry"], r["smp"], r["aligned"]): r["init_s"][0] for r in lx["rows"] if r.get("init_s")}
+    out = []
+    for ours, theirs in (("bzimage", "qemu-bzimage"), ("pvh", "qemu-pvh")):
+        for n in SMPS:
+            a, b = med.get((ours, n, True)), med.get((theirs, n, True))
+            if a and b:
+                out.append(f"{ENTRY_NAMES[ours]} at {n} vCPU{'s' if n > 1 else ''}: kvm-vmm {a:.2f} s, "
+                           f"QEMU {b:.2f} s ({a / b:.2f}x QEMU's time)")
+    return ["", "kvm-vmm against QEMU, medians, same file and entry: " + "; ".join(out) + "."] if out else []
 
 
 def target(lx):

@@ -77,14 +77,14 @@ def chart_panels(res):
     lx = res.get("linux")
     if lx and lx.get("rows"):
         import linux_boot
-        rows = sorted((r for r in lx["rows"] if r.get("init_s")),
-                      key=lambda r: (r["smp"], linux_boot.ENTRIES.index(r["entry"]), not r["aligned"]))
-        short = {"bzimage": "bzImage", "pvh": "PVH", "elf64": "ELF64"}
+        rows = sorted((r for r in lx["rows"] if r.get("init_s")), key=linux_boot.order)
+        short = {"bzimage": "bzImage", "pvh": "PVH", "elf64": "ELF64", "qemu-bzimage": "QEMU bzImage",
+                 "qemu-pvh": "QEMU PVH"}
         label = lambda r: f"{short[r['entry']]} {r['smp']}cpu{'' if r['aligned'] else ' unal.'}"
         panels.append(("Linux to init, nested lane", "s (median, min-max)", False,
                        [(label(r), *r["init_s"], 1) for r in rows]))
-        panels.append(("Linux boot: VM exits to user space", "thousands of exits (median, min-max)", False,
-                       [(label(r), *(v / 1000 for v in r["exits"]), 1) for r in rows]))
+        panels.append(("Linux boot: kvm-vmm VM exits to user space", "exits (median, min-max)", False,
+                       [(label(r), *r["exits"], 0) for r in rows if "exits" in r]))
     return panels
 
 
@@ -107,7 +107,7 @@ def chart(res, outdir):
               "set style fill solid 0.6 border -1", "set boxwidth 0.7", "set xtics rotate by -30 nomirror",
               "set grid ytics", "set key off", "set bmargin 6", "set rmargin 6", "set offsets 0.5, 0.5, 0, 0"]
     for i, (title, ylabel, log, _) in enumerate(panels):
-        script += [f"set title '{title}'", f"set ylabel '{ylabel}'",
+        script += [f'set title "{title}"', f'set ylabel "{ylabel}"',
                    "set logscale y" if log else "unset logscale y",
                    "set yrange [0.5:*]" if log else "set yrange [0:*]",
                    # bars, the min-max whisker, and the median written over each bar

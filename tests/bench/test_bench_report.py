@@ -59,7 +59,9 @@ with tempfile.TemporaryDirectory() as tmp:
 
 # Plan: every configuration once a round, rounds alternated.
 p = linux_boot.plan(2)
-check("plan: 12 configurations a round, 2 rounds", len(p) == 24 and p[:12] == p[12:] and len(set(p)) == 12, p)
+check("plan: 12 kvm-vmm and 4 QEMU configurations a round, 2 rounds",
+      len(p) == 32 and p[:16] == p[16:] and len(set(p)) == 16 and sum(e.startswith("qemu-") for e, _, _ in p[:16]) == 4, p)
+check("plan: without the peer, kvm-vmm's 12 only", len(linux_boot.plan(1, peer=False)) == 12)
 check("plan: boot words as run.sh reads them",
       linux_boot.boot_word("pvh", 2, False) == "pvh:2:unaligned" and linux_boot.boot_word("bzimage", 1, True) == "bzimage:1")
 
@@ -70,6 +72,7 @@ def parsed(entry, smp, aligned, init_s, status=0):
 boots = [parsed("bzimage", 1, False, t) for t in (10.0, 12.0, 11.0)] + \
         [parsed("pvh", 1, True, t) for t in (4.0, 5.0, 4.5)] + [parsed("pvh", 1, True, 3.0, status=124)] + \
         [(("elf64", 1, True), None)]
+boots += [(("qemu-pvh", 1, True), {"init_s": t, "status": 0, "exits": None, "by_reason": {}}) for t in (6.0, 9.0)]
 rows = linux_boot.summarise(boots)
 linux_boot.ratios(rows)
 by = {(r["entry"], r["smp"], r["aligned"]): r for r in rows}
@@ -84,6 +87,8 @@ md = "\n".join(linux_boot.render(lx, report.fmt))
 check("table 10: a row with its failures", "| vmlinux, PVH entry | 1 | 2 MiB-aligned | 3 (1 failed) | 4.50 (4.00-5.00) | 0.41x |" in md, md)
 check("table 10: exits by reason", "IO 90, HLT 10" in md, md)
 check("table 10: the lane's checks", "10 passed, 2 failed" in md, md)
+check("table 10: QEMU's row, no exits of its own", "| QEMU microvm: vmlinux, PVH entry | 1 | QEMU's | 2 | 7.50 (6.00-9.00) | 0.68x | - | - |" in md, md)
+check("table 10: kvm-vmm against QEMU, same entry", "vmlinux, PVH entry at 1 vCPU: kvm-vmm 4.50 s, QEMU 7.50 s (0.60x QEMU's time)" in md, md)
 slow = linux_boot.summarise([parsed("bzimage", 1, False, 10.0), parsed("pvh", 1, True, 6.0)])
 linux_boot.ratios(slow)
 check("target: missed at 0.60x", linux_boot.target({"rows": slow})[2] is False)
