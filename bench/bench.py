@@ -272,6 +272,14 @@ def linux_boot():
     return lb.measure(ROOT, os.path.join(BUILD, "static", "kvm-vmm"), int(os.environ.get("BENCH_LINUX_RUNS", "5")))
 
 
+def qemu_in_lane():
+    """kvm-vmm and QEMU on one real KVM (bench/qemu_lane.py)."""
+    if os.environ.get("BENCH_LINUX", "1") == "0":
+        return None
+    import qemu_lane
+    return qemu_lane.measure(ROOT, BUILD)
+
+
 def host_kvm_missing():
     """Why this machine's own KVM cannot be measured, or None."""
     if not os.path.exists("/dev/kvm"):
@@ -294,7 +302,7 @@ def main():
                   ("exit_cost", table_exit_cost), ("floor", table_floor), ("output_paths", table_output_paths),
                   ("throughput", table_throughput), ("compute", table_compute)]
     steps = ([] if missing else host_steps) + [("qemu", lambda: qemu_comparison(not missing)),
-                                               ("linux", linux_boot)]
+                                               ("qemu_lane", qemu_in_lane), ("linux", linux_boot)]
     if missing:
         print(f"bench: {missing}: only the QEMU emulator rows and the nested lane's Linux table run", flush=True)
     for key, _ in host_steps:

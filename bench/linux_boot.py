@@ -114,6 +114,8 @@ def measure(root, vmm, rounds, peer=True):
                          capture_output=True, text=True, env=env, timeout=600 + 120 * len(boots))
     summary = re.findall(r"^linux: ([0-9]+) passed, ([0-9]+) failed$", out.stdout, re.M)
     work = os.path.join(root, "build", "linux")
+    with open(os.path.join(root, "build", "bench-linux.log"), "w") as f:
+        f.write(out.stdout + out.stderr)
     parsed = [(b, parse_boot(os.path.join(work, f"boot-{i}.txt"))) for i, b in enumerate(boots, 1)]
     if not any(p for _, p in parsed):
         tail = " | ".join((out.stdout + out.stderr).strip().splitlines()[-3:])
@@ -121,7 +123,8 @@ def measure(root, vmm, rounds, peer=True):
     rows = summarise(parsed)
     ratios(rows)
     return {"rounds": rounds, "rows": rows, "lane_status": out.returncode,
-            "checks": [int(v) for v in summary[-1]] if summary else None}
+            "checks": [int(v) for v in summary[-1]] if summary else None,
+            "failed_checks": re.findall(r"^FAIL (.*)$", out.stdout, re.M)[:10]}
 
 
 def render(lx, fmt):
@@ -152,7 +155,8 @@ def render(lx, fmt):
     if lx.get("checks"):
         ok, bad = lx["checks"]
         L += ["", f"The lane's own checks of these boots (transcript, status, CPUs online, --stats): "
-              f"{ok} passed, {bad} failed."]
+              f"{ok} passed, {bad} failed (the whole log: build/bench-linux.log)."]
+        L += [f"- failed: {line}" for line in lx.get("failed_checks", [])]
     return L
 
 

@@ -133,8 +133,8 @@ def header(res):
          "Raw numbers: results.json."]
     if res.get("host_kvm_missing"):
         L += ["", f"**This run had {res['host_kvm_missing']}**: tables 1-9 and kvm-vmm's row of the QEMU "
-              "comparison need the machine's own KVM and were not measured; QEMU's emulator rows and the "
-              "nested lane's Linux table (10) were."]
+              "comparison need the machine's own KVM and were not measured; QEMU's emulator rows, the "
+              "nested lane's comparison of kvm-vmm and QEMU on one KVM, and its Linux table (10) were."]
     L += ["", "## Targets", "", "| Target | Measured | |", "|---|---|---|"]
     for name, value, ok in targets(res):
         L.append(f"| {name} | {value} | {verdict(ok)} |")
@@ -270,6 +270,9 @@ def write_report(res, outdir):
     L += section(res, "compute", "9. Compute: ring-3 long-mode guest against the same loop on the host (5 runs)",
                  compute)
     L += ["", "## Comparison: QEMU, same multiboot test kernel (guests/multiboot mbtest)", ""] + qemu(res.get("qemu"))
+    import qemu_lane
+    L += ["", "### The same kernel, kvm-vmm and QEMU on one KVM (nested lane)", ""] + \
+        qemu_lane.render(res.get("qemu_lane"), fmt)
     L += ["", "## 10. Linux: kvm-vmm start to init's first line, nested lane", ""] + linux(res.get("linux"))
     if chart(res, outdir):
         L += ["", "![Wall times and exits, one panel each](chart.svg)"]

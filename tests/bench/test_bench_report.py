@@ -101,7 +101,12 @@ res = {"machine": {"host": "h", "kernel": "k", "cpus": 2, "kvm": "unknown", "dat
        "qemu": {"rows": [{"machine": "pc", "accel": "tcg", "wall_ms": [140.0, 130.0, 150.0], "rss_mb": [50.0, 49.0, 51.0]},
                          {"machine": "microvm", "accel": "tcg", "wall_ms": [90.0, 85.0, 99.0], "rss_mb": [42.0, 42.0, 43.0]}],
                 "best": 1, "vmm_missing": "no /dev/kvm on this machine: kvm-vmm and QEMU with KVM were not timed"},
-       "linux": lx}
+       "linux": lx,
+       "qemu_lane": {"rounds": 11, "best": 2, "wall_ratio": 4.0, "rss_ratio": 30.0, "rows": [
+           {"name": "kvm-vmm", "n": 11, "wall_ms": [50.0, 40.0, 60.0], "rss_mb": [1.0, 1.0, 1.1]},
+           {"name": "qemu-system-x86_64 -M pc -accel kvm", "n": 11, "error": "ended with status [1], not 33"},
+           {"name": "qemu-system-x86_64 -M microvm -accel kvm", "n": 11, "wall_ms": [200.0, 190.0, 230.0],
+            "rss_mb": [30.0, 30.0, 31.0]}]}}
 with tempfile.TemporaryDirectory() as out:
     report.write_report(res, out)
     md = open(os.path.join(out, "results.md")).read()
@@ -109,6 +114,10 @@ with tempfile.TemporaryDirectory() as out:
     check("no /dev/kvm: each host table says it was not measured", md.count("Not measured: no /dev/kvm on this machine") == 9, md)
     check("QEMU: the best row in bold", "| **qemu-system-x86_64 -M microvm -accel tcg** | 90.00 (85.00-99.00) |" in md, md)
     check("QEMU: kvm-vmm's row missing, and why", "kvm-vmm not timed: no /dev/kvm" in md, md)
+    check("QEMU in the lane: kvm-vmm's row", "| kvm-vmm | 11 | 50.00 (40.00-60.00) | 1.00 (1.00-1.10) |" in md, md)
+    check("QEMU in the lane: a failed configuration says why", "| qemu-system-x86_64 -M pc -accel kvm | 11 | ended with status [1], not 33 | |" in md, md)
+    check("QEMU in the lane: the best in bold, the ratio", "| **qemu-system-x86_64 -M microvm -accel kvm** | 11 |" in md
+          and "QEMU's best takes 4.0x kvm-vmm's time and 30.0x its memory." in md, md)
     check("targets: the Linux row only", "| Linux to init, vmlinux PVH entry" in md and "minimal guest wall" not in md, md)
     if report.shutil.which("gnuplot"):
         svg = os.path.join(out, "chart.svg")
