@@ -38,9 +38,12 @@ def payload(root, build, qemu, work):
     subprocess.run(["sh", "-c", f'. "{root}/tests/nested/with-libs.sh" && with_libs "{qemu}" "{work}/qemu"'],
                    check=True)
     for f in FIRMWARE:
-        src = os.path.join("/usr/share/qemu", f)
-        if os.path.exists(src):
-            shutil.copy(src, os.path.join(work, "qemu", "fw", f))  # follows Debian's symlinks
+        # Debian's SeaBIOS images live in seabios's own directory.
+        for d in ("/usr/share/qemu", "/usr/share/seabios"):
+            src = os.path.join(d, f)
+            if os.path.exists(src):
+                shutil.copy(src, os.path.join(work, "qemu", "fw", f))  # follows symlinks
+                break
     return work
 
 
