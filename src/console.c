@@ -281,14 +281,16 @@ void console_out_flush_stale(struct console_out *out, uint64_t now_ns)
 	pthread_mutex_unlock(&out->line_lock);
 }
 
-uint64_t console_out_partial_since(struct console_out *out)
+uint64_t console_out_partial_since(struct console_out *out, size_t *len)
 {
 	uint64_t since = 0;
 
+	*len = 0;
 	if (!out->lines || pthread_mutex_trylock(&out->line_lock) != 0)
 		return 0; /* the guest is writing (maybe blocked): not now */
 	if (out->line.len > 0)
 		since = out->line.started_ns ? out->line.started_ns : 1;
+	*len = out->line.len;
 	pthread_mutex_unlock(&out->line_lock);
 	return since;
 }

@@ -122,8 +122,9 @@ void console_out_flush(struct console_out *out);
  * locks a blocked writer holds, waits for the next tick). */
 void console_out_flush_stale(struct console_out *out, uint64_t now_ns);
 /* Line-buffered only: when the unended line began (its started_ns), 0 if
- * there is none; and writing it out if it is still that line. */
-uint64_t console_out_partial_since(struct console_out *out);
+ * there is none, with its length so far in *len; and writing it out if it
+ * is still that line. */
+uint64_t console_out_partial_since(struct console_out *out, size_t *len);
 void console_out_flush_partial(struct console_out *out, uint64_t since);
 /* Guest bytes given up because the run was stopped while the write was
  * blocked (the guest reports them in one line). */

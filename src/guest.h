@@ -85,6 +85,7 @@ struct guest {
 	struct trace_guest *trace;     /* this guest's records in it */
 	struct start_gate *gate; /* passed once set up; main closes the sandbox */
 	uint64_t tick_line_since, tick_line_cpu_ns; /* main's tick only */
+	size_t tick_line_len;			    /* main's tick only */
 	bool bsp_running;  /* vCPU 0 may be in KVM_RUN: kick bsp_thread */
 	bool bsp_flushing; /* its run over, its last output being written: kick */
 	bool stopping;	   /* a vCPU ended; the others were told to stop */

@@ -127,11 +127,12 @@ static uint64_t thread_cpu_ns(pthread_t t)
 /* Several guests without --tag: an unended line is written out once it
  * has waited CONSOLE_LINE_DELAY_NS and the guest is truly waiting: vCPU 0
  * asleep (HLT, input), or running on without ending it (a spin, a poll
- * loop: CPU time spent since main first saw the line). A guest merely
+ * loop: CPU time spent since main last saw the line grow). A guest merely
  * waiting for a CPU on a loaded host is neither, so its line stays whole. */
 static void flush_waiting_line(struct guest *g, uint64_t now)
 {
-	uint64_t since = console_out_partial_since(&g->out), cpu = 0;
+	size_t len;
+	uint64_t since = console_out_partial_since(&g->out, &len), cpu = 0;
 	bool asleep = true;
 
 	if (!since)
@@ -142,8 +143,12 @@ static void flush_waiting_line(struct guest *g, uint64_t now)
 		asleep = thread_asleep(g->bsp_stat_fd);
 	}
 	pthread_mutex_unlock(&g->cpu_lock);
-	if (since != g->tick_line_since) {
-		g->tick_line_since = since; /* first seen: CPU time from here */
+	/* First seen, or grown since: CPU time counts from here, so a guest
+	 * still writing its line, however slowly (a loaded host, a sanitizer
+	 * build), is not taken for one that runs on without ending it. */
+	if (since != g->tick_line_since || len != g->tick_line_len) {
+		g->tick_line_since = since;
+		g->tick_line_len = len;
 		g->tick_line_cpu_ns = cpu;
 	}
 	if (now - since >= CONSOLE_LINE_DELAY_NS &&

@@ -236,22 +236,25 @@ TEST(output_tick_flush_never_blocks)
 	struct console_out out;
 	char buf[256];
 	uint64_t t0, since;
+	size_t len;
 
 	console_output_reset();
 	fill(p.wr);
 	console_out_init(&out, p.wr, NULL, NULL);
 	console_out_set_lines(&out);
 	console_out_write(&out, "half", 4);
-	since = console_out_partial_since(&out);
+	since = console_out_partial_since(&out, &len);
 	CHECK(since != 0);
+	CHECK_EQ(len, 4); /* main's tick sees the line grow by its length */
 	t0 = ms_now();
 	console_out_flush_partial(&out, since);
 	CHECK(ms_now() - t0 < 50);
-	CHECK_EQ(console_out_partial_since(&out), since); /* still there */
+	CHECK_EQ(console_out_partial_since(&out, &len), since); /* still there */
 	while (test_pipe_drain(&p, buf, sizeof(buf)) > 0)
 		;
 	console_out_flush_partial(&out, since);
-	CHECK_EQ(console_out_partial_since(&out), 0);
+	CHECK_EQ(console_out_partial_since(&out, &len), 0);
+	CHECK_EQ(len, 0);
 	CHECK_EQ(test_pipe_drain(&p, buf, sizeof(buf)), 4);
 	CHECK(strcmp(buf, "half") == 0);
 	test_pipe_close(&p);
