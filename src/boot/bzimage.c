@@ -139,14 +139,8 @@ int bzimage_load(struct vm *vm, const struct image *img,
 	if (!zp || !kernel)
 		return throw_err(-1, "%s: does not fit in guest memory", img->path);
 	memcpy(kernel, img->data + bz->setup_size, bz->kernel_size);
-	if (bz->initrd_size) {
-		uint8_t *dst = vm_guest_ptr(vm, bz->initrd_addr, bz->initrd_size);
-
-		if (!dst || !initrd || image_file_size(initrd) != bz->initrd_size)
-			return throw_err(-1, "%s: initrd does not fit in guest memory", img->path);
-		if (image_read_at(initrd, 0, dst, bz->initrd_size) < 0)
-			return -1;
-	}
+	if (linux_load_initrd(vm, img->path, initrd, bz->initrd_addr, bz->initrd_size) < 0)
+		return -1;
 	write_zero_page(zp, img, bz, vm->mem_size);
 	if (linux_write_cmdline(vm, cmdline, bz->cmdline_size) < 0 ||
 	    linux_write_boot_tables(vm) < 0)

@@ -46,6 +46,19 @@ void linux_zero_page_fill(uint8_t *zp, uint64_t mem_size, uint64_t initrd_addr,
 	memcpy(zp + ZP_E820_TABLE, map, sizeof(map[0]) * (size_t)n);
 }
 
+int linux_load_initrd(struct vm *vm, const char *kernel, const struct image *initrd,
+		      uint64_t addr, uint64_t size)
+{
+	uint8_t *dst;
+
+	if (!size)
+		return 0;
+	dst = vm_guest_ptr(vm, addr, size);
+	if (!dst || !initrd || image_file_size(initrd) != size)
+		return throw_err(-1, "%s: initrd does not fit in guest memory", kernel);
+	return image_read_at(initrd, 0, dst, size);
+}
+
 int linux_write_cmdline(struct vm *vm, const char *cmdline, size_t max)
 {
 	size_t len = strlen(cmdline);

@@ -23,6 +23,7 @@
 #include "../e820.h"
 #include "../vcpu.h"
 #include "../vm.h"
+#include "image.h"
 
 struct boot_plan;
 
@@ -110,8 +111,14 @@ int linux_write_boot_tables(struct vm *vm);
  * path. */
 int linux_place_initrd(const char *path, uint64_t size, uint64_t kernel_end,
 		       uint64_t top, bool capped, uint64_t *addr);
-/* What every Linux row checks first: the vCPUs, the initrd read whole
- * (so a bad one stops the run before it starts), the command line built
+/* Reads the initrd (size bytes, as planned) from its file straight into
+ * guest RAM at addr; size 0: none. 0, or -1 after one line naming kernel,
+ * the guest's path. */
+int linux_load_initrd(struct vm *vm, const char *kernel, const struct image *initrd,
+		      uint64_t addr, uint64_t size);
+/* What every Linux row checks first: the vCPUs, the initrd opened and
+ * checked (so a bad one stops the run before it starts; it is read at
+ * load, linux_load_initrd), the command line built
  * (BZ_BASE_CMDLINE, then --append's). 0, or a status after one line. */
 int linux_plan_inputs(const struct options *o, struct boot_plan *p);
 /* Long mode under those tables, __BOOT_CS/__BOOT_DS, interrupts off,

@@ -392,16 +392,9 @@ static int write_zero_page(struct vm *vm, const struct vmlinux *k)
 int vmlinux_load(struct vm *vm, const struct image *img, const struct image *initrd,
 		 const char *cmdline, const struct vmlinux *k)
 {
-	if (load_segments(vm, img) < 0)
+	if (load_segments(vm, img) < 0 ||
+	    linux_load_initrd(vm, img->path, initrd, k->initrd_addr, k->initrd_size) < 0)
 		return -1;
-	if (k->initrd_size) {
-		uint8_t *dst = vm_guest_ptr(vm, k->initrd_addr, k->initrd_size);
-
-		if (!dst || !initrd || image_file_size(initrd) != k->initrd_size)
-			return throw_err(-1, "%s: initrd does not fit in guest memory", img->path);
-		if (image_read_at(initrd, 0, dst, k->initrd_size) < 0)
-			return -1;
-	}
 	if (linux_write_cmdline(vm, cmdline, VML_CMDLINE_MAX) < 0 ||
 	    linux_write_boot_tables(vm) < 0)
 		return -1;
