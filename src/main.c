@@ -164,8 +164,7 @@ static int report(const struct options *opts, FILE *json, struct guest *guests, 
 			.stats = &guests[i].stats,
 			.ram_bytes = guests[i].plan.mem_size,
 			/* vm_destroy leaves this as vm_create found it */
-			.ram_huge_pages = guests[i].vm.ram_mapping == VM_RAM_HUGE_PAGES,
-			.ram_mapping = vm_ram_mapping_text(guests[i].vm.ram_mapping),
+			.ram_mapping = guests[i].vm.ram_mapping,
 		};
 	if (opts->stats)
 		stats_print_text(stderr, entries, n, wall_ns);

@@ -245,8 +245,7 @@ void stats_print_text(FILE *f, const struct stats_entry *entries, int n,
 		if (entries[i].ram_bytes)
 			fprintf(f, "%s: RAM %llu KiB, %s\n", entries[i].name,
 				(unsigned long long)(entries[i].ram_bytes >> 10),
-				entries[i].ram_mapping ? entries[i].ram_mapping
-						       : "host mapping in 4 KiB pages");
+				vm_ram_mapping_text(entries[i].ram_mapping));
 	fprintf(f, "wall time: %.3f ms\n", ms(wall_ns));
 	fflush(f);
 }
@@ -351,7 +350,7 @@ void stats_json_print(FILE *f, const struct stats_entry *entries, int n,
 		json_string(f, entries[i].outcome);
 		fprintf(f, ", \"ram_bytes\": %llu, \"ram_huge_pages\": %s",
 			(unsigned long long)entries[i].ram_bytes,
-			entries[i].ram_huge_pages ? "true" : "false");
+			entries[i].ram_mapping == VM_RAM_HUGE_PAGES ? "true" : "false");
 		fprintf(f, ", ");
 		json_one(f, entries[i].stats);
 		fprintf(f, "}%s\n", i + 1 < n ? "," : "");

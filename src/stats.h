@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "vm.h"
+
 #define STATS_MAX_REASON 64 /* KVM_EXIT_* values are below this */
 #define STATS_MAX_PORTS 32
 
@@ -47,12 +49,9 @@ struct stats_entry {
 	const char *name;
 	const char *outcome; /* "halted", "exit 3", "timeout", ... */
 	const struct run_stats *stats;
-	/* The guest's RAM (0 for a total), whether its host mapping is 2
-	 * MiB-aligned with huge pages advised, and that mapping in words
-	 * (vm_ram_mapping_text). */
+	/* The guest's RAM (0 for a total) and how the host maps it (vm.c). */
 	uint64_t ram_bytes;
-	bool ram_huge_pages;
-	const char *ram_mapping;
+	enum vm_ram_mapping ram_mapping;
 };
 
 /* What a port is on kvm-vmm's machines, "COM1 THR/RBR", "hypercall",
