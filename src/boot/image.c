@@ -21,22 +21,38 @@ static const char *file_kind(mode_t mode)
 	return "a special file";
 }
 
+/* len bytes at off of the open file fd into out, retrying short reads:
+ * 0, or the errno of a failed read, or -1 where the file ended first;
+ * *got: how many bytes came. */
+static int pread_all(int fd, uint8_t *out, size_t len, uint64_t off, size_t *got)
+{
+	*got = 0;
+	while (*got < len) {
+		ssize_t n = pread(fd, out + *got, len - *got, (off_t)(off + *got));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? errno : -1;
+		*got += (size_t)n;
+	}
+	return 0;
+}
+
 /* Reads bytes [done, want) of the open file into img->data, which has
  * room: 0, or -1 after one line. */
 static int read_into(struct image *img, size_t done, size_t want)
 {
-	while (done < want) {
-		ssize_t n = pread(img->fd, img->data + done, want - done, (off_t)done);
+	size_t got;
+	int failed = pread_all(img->fd, img->data + done, want - done, done, &got);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return throw_err(-1, "%s: cannot read image:", img->path);
-		if (n == 0)
-			return throw_err(-1, "%s: the file shrank while being read (%zu of %llu bytes)",
-					 img->path, done, (unsigned long long)img->file_size);
-		done += (size_t)n;
+	if (failed > 0) {
+		errno = failed;
+		return throw_err(-1, "%s: cannot read image:", img->path);
 	}
+	if (failed)
+		return throw_err(-1, "%s: the file shrank while being read (%zu of %llu bytes)",
+				 img->path, done + got, (unsigned long long)img->file_size);
 	img->size = want;
 	return 0;
 }
@@ -156,18 +172,9 @@ static int fetch(const struct image *img, uint64_t off, uint8_t *out, size_t len
 		memcpy(out, img->data + off, len);
 		return 0;
 	}
-	while (len > 0) {
-		ssize_t n = pread(img->fd, out, len, (off_t)off);
+	size_t got;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? errno : -1;
-		out += n;
-		off += (uint64_t)n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return pread_all(img->fd, out, len, off, &got);
 }
 
 static bool in_image(const struct image *img, uint64_t off, size_t len)
