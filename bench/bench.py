@@ -18,6 +18,8 @@ import sys
 import tempfile
 import time
 
+from figures import MBTEST_STATUS, QEMU_MACHINES, mmm
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 VMM = os.path.join(BUILD, "kvm-vmm")
@@ -53,15 +55,6 @@ def vmm_stats(args, stdin=None):
         subprocess.run([VMM, "--stats-json", f.name] + args, stdin=inp,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return json.load(f)
-
-
-def mmm(values):
-    return [statistics.median(values), min(values), max(values)]
-
-
-def fmt(triple, digits=2):
-    med, lo, hi = triple
-    return f"{med:.{digits}f} ({lo:.{digits}f}-{hi:.{digits}f})"
 
 
 def kvm_backend():
@@ -221,18 +214,10 @@ def table_compute():
     return {"vm": vm, "native": native, "ratio": vm["wall_ms"][0] / native["wall_ms"][0], "same_result": same}
 
 
-# QEMU as its users would run the same multiboot kernel: its default PC
-# (SeaBIOS first), its microvm machine (qboot, no PCI), and microvm with
-# every optional device it lets go of; each with KVM where this machine
-# has /dev/kvm, and with QEMU's own emulator (TCG), which needs none. On
-# kvm-pvm, SeaBIOS's real-mode code is emulated by the host, so the pc
-# figure measures the host more than QEMU: the best row is the fair one.
-QEMU_MACHINES = [("pc", "pc"), ("microvm", "microvm"),
-                 ("microvm, no option ROMs, PIT, PIC, RTC or serial",
-                  "microvm,x-option-roms=off,pit=off,pic=off,rtc=off,isa-serial=off")]
-
-
 def qemu_comparison(host_kvm):
+    """QEMU's machines (figures.QEMU_MACHINES) on the same multiboot
+    kernel, with KVM where this machine has /dev/kvm, and with QEMU's own
+    emulator (TCG), which needs none."""
     qemu = shutil.which("qemu-system-x86_64")
     if not qemu:
         return None
@@ -243,8 +228,8 @@ def qemu_comparison(host_kvm):
                    "-nodefaults", "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-m", "64"]
             row = {"machine": label, "accel": accel, "command": " ".join(["qemu-system-x86_64"] + cmd[1:])}
             probe = subprocess.run(cmd, capture_output=True, timeout=120)
-            if probe.returncode != 33:  # mbtest's isa-debug-exit status: (16 << 1) | 1
-                row["error"] = f"ended with status {probe.returncode}, not 33"
+            if probe.returncode != MBTEST_STATUS:
+                row["error"] = f"ended with status {probe.returncode}, not {MBTEST_STATUS}"
             else:
                 row.update(runstat(cmd, runs=5 if machine == "pc" else 11))
             rows.append(row)

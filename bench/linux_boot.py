@@ -17,6 +17,8 @@ import re
 import statistics
 import subprocess
 
+from figures import mmm
+
 ENTRIES = ("bzimage", "pvh", "elf64")
 PEER_ENTRIES = ("qemu-bzimage", "qemu-pvh")
 ENTRY_NAMES = {"bzimage": "bzImage", "pvh": "vmlinux, PVH entry", "elf64": "vmlinux, 64-bit ELF entry",
@@ -64,10 +66,6 @@ def parse_boot(path):
         elif in_stats and not line.startswith("  "):
             in_stats = False
     return boot
-
-
-def mmm(values):
-    return [statistics.median(values), min(values), max(values)]
 
 
 def summarise(boots):

@@ -10,19 +10,12 @@ under QEMU's TCG); the ratio between the rows is what this measures."""
 import os
 import re
 import shutil
-import statistics
 import subprocess
 
-MACHINES = [("pc", "pc"), ("microvm", "microvm"),
-            ("microvm, no option ROMs, PIT, PIC, RTC or serial",
-             "microvm,x-option-roms=off,pit=off,pic=off,rtc=off,isa-serial=off")]
+from figures import MBTEST_STATUS, QEMU_MACHINES, mmm
+
 FIRMWARE = ("bios-256k.bin", "bios-microvm.bin", "kvmvapic.bin", "linuxboot_dma.bin", "multiboot_dma.bin",
             "pvh.bin")
-MBTEST_STATUS = 33  # mbtest's isa-debug-exit write: (16 << 1) | 1, for QEMU and kvm-vmm alike
-
-
-def mmm(values):
-    return [statistics.median(values), min(values), max(values)]
 
 
 def payload(root, build, qemu, work):
@@ -50,7 +43,7 @@ def payload(root, build, qemu, work):
 def commands():
     """(label, command) of each configuration, as the lane runs them."""
     out = [("kvm-vmm", "./kvm-vmm mbtest.elf")]
-    for label, machine in MACHINES:
+    for label, machine in QEMU_MACHINES:
         out.append((f"qemu-system-x86_64 -M {label} -accel kvm",
                     f"./qemu/qemu-system-x86_64 -L qemu/fw -M {machine} -accel kvm -cpu host -kernel mbtest.elf "
                     "-display none -nodefaults -no-user-config -no-reboot "

@@ -5,9 +5,7 @@ import shutil
 import subprocess
 
 
-def fmt(triple, digits=2):
-    med, lo, hi = triple
-    return f"{med:.{digits}f} ({lo:.{digits}f}-{hi:.{digits}f})"
+from figures import fmt
 
 
 def verdict(ok):
