@@ -152,6 +152,10 @@ static int check_segments(const struct image *img, const struct elf_headers *h,
 		if ((j = overlapped(h, i)) >= 0)
 			return throw_err(-1, "%s: ELF segments %d and %d overlap in memory",
 					 img->path, j, i);
+		k->segments[k->nr_segments - 1] = (struct vmlinux_segment){
+			.phdr = i, .offset = ph->p_offset, .filesz = ph->p_filesz,
+			.paddr = ph->p_paddr, .memsz = ph->p_memsz,
+		};
 		if (ph->p_paddr < k->kernel_start)
 			k->kernel_start = ph->p_paddr;
 		if (ph->p_paddr + ph->p_memsz > k->kernel_end)
@@ -346,29 +350,20 @@ int vmlinux_parse(const struct image *img, uint64_t mem_size, uint64_t initrd_si
 	return status;
 }
 
-/* Each segment's file bytes from the file straight into guest RAM. */
-static int load_segments(struct vm *vm, const struct image *img)
+/* Each checked segment's file bytes from the file straight into guest RAM. */
+static int load_segments(struct vm *vm, const struct image *img, const struct vmlinux *k)
 {
-	struct elf_headers h;
-	int status = 0;
-
-	if (check_ehdr(img, &h) < 0)
-		return -1;
-	for (int i = 0; i < h.eh.e_phnum && status == 0; i++) {
-		const Elf64_Phdr *ph = &h.ph[i];
-
-		if (!loadable(ph))
-			continue;
-		uint8_t *dst = vm_guest_ptr(vm, ph->p_paddr, ph->p_memsz);
+	for (int i = 0; i < k->nr_segments; i++) {
+		const struct vmlinux_segment *seg = &k->segments[i];
+		uint8_t *dst = vm_guest_ptr(vm, seg->paddr, seg->memsz);
 
 		if (!dst)
-			status = throw_err(-1, "%s: ELF segment %d lies outside guest memory",
-					   img->path, i);
-		else
-			status = image_read_at(img, ph->p_offset, dst, ph->p_filesz);
+			return throw_err(-1, "%s: ELF segment %d lies outside guest memory",
+					 img->path, seg->phdr);
+		if (image_read_at(img, seg->offset, dst, seg->filesz) < 0)
+			return -1;
 	}
-	free(h.ph);
-	return status;
+	return 0;
 }
 
 /* The zero page of the 64-bit entry: no bzImage header to copy, so the
@@ -392,7 +387,7 @@ static int write_zero_page(struct vm *vm, const struct vmlinux *k)
 int vmlinux_load(struct vm *vm, const struct image *img, const struct image *initrd,
 		 const char *cmdline, const struct vmlinux *k)
 {
-	if (load_segments(vm, img) < 0 ||
+	if (load_segments(vm, img, k) < 0 ||
 	    linux_load_initrd(vm, img->path, initrd, k->initrd_addr, k->initrd_size) < 0)
 		return -1;
 	if (linux_write_cmdline(vm, cmdline, VML_CMDLINE_MAX) < 0 ||

@@ -37,6 +37,15 @@ struct boot_plan;
  * with a 64-bit entry). */
 #define VML_BOOT_VERSION 0x020c
 
+/* A checked PT_LOAD segment: what the load reads, from where to where. */
+struct vmlinux_segment {
+	int phdr;	 /* its program header's index, for messages */
+	uint64_t offset; /* in the file */
+	uint64_t filesz; /* bytes read; the rest of memsz stays zero */
+	uint64_t paddr;
+	uint64_t memsz;
+};
+
 /* The checked plan of one vmlinux for one RAM size. */
 struct vmlinux {
 	bool pvh;	       /* entered at the PVH note, not at e_entry */
@@ -45,6 +54,7 @@ struct vmlinux {
 	uint64_t kernel_start; /* the lowest segment's p_paddr */
 	uint64_t kernel_end;   /* the highest p_paddr + p_memsz */
 	int nr_segments;       /* PT_LOAD segments with bytes in memory */
+	struct vmlinux_segment segments[VML_MAX_SEGMENTS];
 	uint64_t initrd_addr;  /* where the initrd goes; 0: no initrd */
 	uint64_t initrd_size;
 };
@@ -64,8 +74,8 @@ bool vmlinux_has_pvh_note(const struct image *img);
  * 0, or -1 after one line naming the file and the problem. */
 int vmlinux_parse(const struct image *img, uint64_t mem_size, uint64_t initrd_size,
 		  bool pvh, struct vmlinux *k);
-/* Reads each segment's file bytes from img (held open by boot_prepare,
- * image.h) straight into guest RAM, once; a BSS is left as fresh RAM is, zero. Then the
+/* Reads each segment vmlinux_parse checked (k->segments) from img (held
+ * open by boot_prepare, image.h) straight into guest RAM, once; a BSS is left as fresh RAM is, zero. Then the
  * initrd, the command line (cut to VML_CMDLINE_MAX, with a warning), the
  * page tables and GDT, and the zero page (elf64) or the hvm_start_info,
  * memory map and module list (pvh). vm's RAM must be fresh. */
