@@ -132,7 +132,7 @@ sandbox-filter: $(B)/gen-sandbox-filter
 
 # The C unit tests, then make bench's own parser and report (no guest runs).
 test-unit: $(B)/unit-tests
-	$(B)/unit-tests; status=$$?; python3 tests/bench/test_bench_report.py || exit 1; exit $$status
+	$(B)/unit-tests; status=$$?; python3 tests/bench/test_bench_report.py || exit 1; python3 tests/tools/test_trim_vmlinux.py || exit 1; exit $$status
 # Each lane runs both suites and fails if either fails.
 test-host: all
 	sh tests/e2e/run.sh $(B)/kvm-vmm $(B)/guests tests/golden; r=$$?; \

@@ -69,7 +69,8 @@ suites() {
 	host) echo 9 ;;
 	asan | nested) echo 7 ;;
 	asan-nested | tsan) echo 8 ;;
-	qemu | soak | unit) echo 2 ;;
+	unit) echo 3 ;;
+	qemu | soak) echo 2 ;;
 	*) echo 1 ;;
 	esac
 }

@@ -9,8 +9,11 @@
 # The setup header (boot protocol 2.08 or later) says where the compressed
 # kernel lies: payload_offset (0x248) bytes past the real-mode setup
 # sectors (their count at 0x1f1, 0 meaning 4), payload_length (0x24c)
-# bytes long. Its first bytes say how it is compressed. OUT is written
-# whole or not at all. Status 0, or 1 with one line on stderr.
+# bytes long. Its first bytes say how it is compressed. Each segment's
+# trailing zero pages are then left out of its file size
+# (tools/trim-vmlinux.sh), which spares a loader reading 23 MiB of
+# Debian's kernel; the memory image is the same. OUT is written whole or
+# not at all. Status 0, or 1 with one line on stderr.
 set -u
 
 die() { printf 'extract-vmlinux: %s\n' "$*" >&2; rm -f "${tmp:-}"; exit 1; }
@@ -54,4 +57,6 @@ tail -c +$((off + 1)) "$img" | head -c "$len" | $dec >"$tmp" 2>/dev/null
 [ "$(od -An -tx1 -N 6 "$tmp" | tr -d ' \n')" = 7f454c460201 ] &&
 	[ "$(od -An -tu2 -j 16 -N 4 --endian=little "$tmp" | tr -s ' ' | sed 's/^ //')" = "2 62" ] ||
 	die "$img: its payload did not decompress to an x86-64 ELF executable"
+# The zeros at the end of each segment need not be read by a loader.
+err=$(sh "$(dirname "$0")/trim-vmlinux.sh" "$tmp" 2>&1 >/dev/null) || die "${err#trim-vmlinux: }"
 mv -f "$tmp" "$out" || die "cannot write $out"

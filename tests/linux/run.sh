@@ -83,6 +83,13 @@ case " $entries " in
 *" pvh "* | *" elf64 "* | *" qemu-pvh "*)
 	sh "$top/tools/extract-vmlinux.sh" "$bzimage" "$vmlinux" 2>"$work/extract.err" ||
 		{ bad "vmlinux" "tools/extract-vmlinux.sh $bzimage: $(cat "$work/extract.err")"; rm -f "$vmlinux"; }
+	# Its segments' trailing zero pages are already left out: a second
+	# trim finds none.
+	if [ -f "$vmlinux" ]; then
+		left=$(sh "$top/tools/trim-vmlinux.sh" "$vmlinux" 2>&1)
+		[ -z "$left" ] && ok "the extracted vmlinux has no zero pages at the end of its segments' file bytes" ||
+			bad "vmlinux trim" "tools/extract-vmlinux.sh left them: $left"
+	fi
 	;;
 esac
 
