@@ -40,14 +40,17 @@ zeros() { [ "$2" -eq 0 ] || cmp -s -n "$2" -i "$1:0" "$f" /dev/zero; }
 	die "$f: not a little-endian ELF64 file"
 phoff=$(le 32 8) phentsize=$(le 54 2) phnum=$(le 56 2)
 [ "$phentsize" = 56 ] || die "$f: program headers of $phentsize bytes, not 56"
-[ $((phoff + phnum * 56)) -le "$size" ] || die "$f: its program headers lie outside the file"
+[ ${#phoff} -le 18 ] && [ $((phoff + phnum * 56)) -le "$size" ] || die "$f: its program headers lie outside the file"
 
 i=0
 while [ "$i" -lt "$phnum" ]; do
 	ph=$((phoff + i * 56))
 	if [ "$(le "$ph" 4)" = 1 ]; then # PT_LOAD
 		off=$(le $((ph + 8)) 8) filesz=$(le $((ph + 32)) 8) memsz=$(le $((ph + 40)) 8)
-		[ "$filesz" -le "$memsz" ] && [ $((off + filesz)) -le "$size" ] ||
+		# (Under 10^18 first, so that the sum cannot overflow the shell's
+		# 64-bit arithmetic.)
+		[ ${#off} -le 18 ] && [ ${#filesz} -le 18 ] && [ ${#memsz} -le 18 ] &&
+			[ "$filesz" -le "$memsz" ] && [ $((off + filesz)) -le "$size" ] ||
 			die "$f: segment $i: its file bytes lie outside the file or exceed its memory size"
 		# The fewest whole pages from the segment's start after which only
 		# zeros follow: "only zeros after page k" holds for every k past

@@ -96,11 +96,18 @@ check("a PT_NOTE keeps its size", filesz(after, 0) == 2 * PAGE)
 check("an all-zero segment keeps no file bytes", rc == 0 and filesz(after, 1) == 0, str(filesz(after, 1)))
 check("each segment is trimmed on its own", filesz(after, 2) == PAGE, str(filesz(after, 2)))
 
+def huge_offset():
+    image = bytearray(elf([(PT_LOAD, PAGE, b"\x01" * PAGE, PAGE)]))
+    struct.pack_into("<Q", image, 64 + 8, 2**64 - PAGE // 2)
+    return bytes(image)
+
+
 # Bad files: status 1, one line naming the file, the file unchanged.
 for name, bad, why in [
     ("not an ELF", b"\0" * 4096, "not a little-endian ELF64 file"),
     ("a segment past the end of the file",
      elf([(PT_LOAD, PAGE, b"\x01" * 10, 10)])[:PAGE + 5], "segment 0: its file bytes lie outside the file"),
+    ("a segment offset near 2^64", huge_offset(), "segment 0: its file bytes lie outside the file"),
     ("program headers past the end of the file", elf([(PT_LOAD, PAGE, b"\x01", 1)])[:100], "program headers lie outside"),
 ]:
     rc, out, err, after = run(bad)
