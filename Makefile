@@ -130,7 +130,8 @@ sandbox-filter: $(B)/gen-sandbox-filter
 	python3 tools/gen-security-tables.py
 .PHONY: sandbox-filter
 
-# The C unit tests, then make bench's own parser and report (no guest runs).
+# The C unit tests, then make bench's own parser and report, then
+# tools/trim-vmlinux.sh on built ELF files (no guest runs).
 test-unit: $(B)/unit-tests
 	$(B)/unit-tests; status=$$?; python3 tests/bench/test_bench_report.py || exit 1; python3 tests/tools/test_trim_vmlinux.py || exit 1; exit $$status
 # Each lane runs both suites and fails if either fails.
