@@ -60,8 +60,8 @@ while [ "$i" -lt "$phnum" ]; do
 			mid=$(((lo + hi) / 2))
 			if zeros $((off + mid * page)) $((filesz - mid * page)); then hi=$mid; else lo=$((mid + 1)); fi
 		done
+		# (hi * page reaches filesz only where nothing is trimmed.)
 		new=$((hi * page))
-		[ "$new" -lt "$filesz" ] || new=$filesz
 		if [ "$new" -lt "$filesz" ]; then
 			put64 $((ph + 32)) "$new"
 			echo "trim-vmlinux: segment $i: $filesz -> $new bytes"
