@@ -23,8 +23,11 @@
 # (-M microvm -accel kvm, carried into the lane with its libraries), the
 # peer `make bench` compares with),
 # LINUX_TIMEOUT (seconds per boot, default 120), LINUX_APPEND (kernel
-# arguments, default "quiet panic=-1"), NESTED_TIMEOUT (default 300 s + 40 s
-# a boot) and the rest of tests/nested/README.md.
+# arguments, default "quiet panic=-1"), LINUX_LANE_PER_BOOT=1 (each boot in
+# a lane of its own, a fresh QEMU: in one lane a boot's time depends on what
+# the boots before it did there, see docs/linux.md; `make bench` sets it),
+# NESTED_TIMEOUT (default 300 s + 40 s a boot in the lane) and the rest of
+# tests/nested/README.md.
 # Prints "linux: --smp N: init after S s" per bzImage boot and "linux:
 # vmlinux ENTRY --smp N: init after S s" per vmlinux boot (", unaligned
 # RAM" after N for such a boot): the wall time from the start of kvm-vmm
@@ -44,7 +47,10 @@ if [ -z "$boots" ]; then
 	for e in $entries; do for n in $smp_list; do boots="$boots $e:$n"; done; done
 fi
 entries=$(printf '%s\n' $boots | sed 's/:.*//' | sort -u | tr '\n' ' ')
+per_boot=${LINUX_LANE_PER_BOOT:-}
+case $per_boot in '' | 0) per_boot= ;; 1) ;; *) echo "LINUX_LANE_PER_BOOT must be 0 or 1, not '$per_boot'" >&2; exit 2 ;; esac
 nboots=$(($(echo $boots | wc -w) + 1)) # and the README's command
+[ -n "$per_boot" ] && nboots=2            # a boot, and the README's in the last lane
 export NESTED_TIMEOUT=${NESTED_TIMEOUT:-$((300 + 40 * nboots))}
 work=$top/build/linux
 BB=/bin/busybox
@@ -208,9 +214,12 @@ cp "$vmm" "$work/payload/kvm-vmm"
 
 # The command inside the lane (busybox sh): one boot per ENTRY:N word
 # (bzimage, or the vmlinux through pvh or elf64; N vCPUs), each line of the
-# transcript stamped with seconds since kvm-vmm started (ts).
+# transcript stamped with seconds since kvm-vmm started (ts); the word
+# "readme" runs the README's command.
 cat >"$work/payload/boot.sh" <<EOF
+readme=
 for b in \$*; do
+	[ "\$b" = readme ] && { readme=1; continue; }
 	e=\${b%%:*} n=\${b#*:} u=0
 	case \$n in *:unaligned) n=\${n%:*} u=1 ;; esac
 	case \$e in
@@ -244,7 +253,7 @@ for b in \$*; do
 done
 # The README's scripted command (readme.sh), as written there but for the
 # lane's paths.
-if [ -f readme.sh ]; then
+if [ -n "\$readme" ] && [ -f readme.sh ]; then
 	{ sh ./readme.sh 2>err; echo \$? >rc; } >out
 	echo "--- readme transcript"
 	cat out
@@ -274,11 +283,25 @@ case " $entries " in
 esac
 [ -n "$(echo $boots)" ] || { bad "boots" "none left to boot of '${LINUX_BOOTS:-$entries}'"; finish; }
 echo "linux: booting $bzimage (Linux $kver) in the nested lane:$boots (entry:vCPUs)" >&2
-"$top/tests/nested/run-lane.sh" "$work/payload" sh ./boot.sh $boots >"$work/lane.out"
-lane_rc=$?
+if [ -z "$per_boot" ]; then
+	"$top/tests/nested/run-lane.sh" "$work/payload" sh ./boot.sh $boots readme >"$work/lane.out"
+	lane_rc=$?
+	[ "$lane_rc" -eq 0 ] || bad "nested lane" "status $lane_rc"
+else
+	: >"$work/lane.out"
+	set -- $boots
+	while [ $# -gt 0 ]; do
+		w=$1
+		shift
+		[ $# -eq 0 ] && w="$w readme"
+		# shellcheck disable=SC2086 # $w is one boot word, or it and "readme"
+		"$top/tests/nested/run-lane.sh" "$work/payload" sh ./boot.sh $w >>"$work/lane.out"
+		lane_rc=$?
+		[ "$lane_rc" -eq 0 ] || bad "nested lane for $w" "status $lane_rc"
+	done
+fi
 sed 's/\r$//' "$work/lane.out" >"$work/lane.txt"
 cat "$work/lane.txt"
-[ "$lane_rc" -eq 0 ] || bad "nested lane" "status $lane_rc"
 
 # --- checks, per boot, on the lane's output ---
 i=0

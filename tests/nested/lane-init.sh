@@ -28,8 +28,9 @@ exec </dev/console >/dev/console 2>&1
 nonce=$(cat /lane/nonce)
 # Level 3 (error) shows on the console even with `quiet`.
 mark() { echo "<3>@@LANE-$nonce-$1@@" >/dev/kmsg; }
-# reboot, not poweroff: with acpi=off the kernel has no way to power the
-# machine off, while a reset ends QEMU at once under -no-reboot.
+# reboot, not poweroff: with acpi=off (a lane of one CPU) the kernel has no
+# way to power the machine off, while a reset ends QEMU at once under
+# -no-reboot.
 fail() { mark "ERROR=$1"; reboot -f; sleep 60; }
 
 # Under TCG the kernel's TSC calibration sometimes fails and leaves the TSC

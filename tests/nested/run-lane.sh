@@ -10,7 +10,7 @@
 # the kernel's own complaints go to stderr. Exit status: COMMAND's, or 124 if
 # the run timed out, or 125 if the lane itself failed (one line says why).
 # Environment: NESTED_TIMEOUT, NESTED_BOOT_TIMEOUT, NESTED_TSC_KHZ,
-# NESTED_KERNEL, NESTED_MEM, NESTED_APPEND, NESTED_VERBOSE, NESTED_KEEP,
+# NESTED_KERNEL, NESTED_MEM, NESTED_CPUS, NESTED_APPEND, NESTED_VERBOSE, NESTED_KEEP,
 # NESTED_CACHE_DIR (see README.md).
 set -u
 
@@ -24,6 +24,8 @@ say() { printf 'lane: %s\n' "$*" >&2; }
 die() { printf 'lane: FAILED: %s\n' "$*" >&2; exit 125; }
 
 case $timeout_s$boot_timeout in *[!0-9]*) die "NESTED_TIMEOUT and NESTED_BOOT_TIMEOUT must be whole seconds" ;; esac
+cpus=${NESTED_CPUS:-1}
+case $cpus in '' | *[!0-9]* | 0*) die "NESTED_CPUS must be a whole number of CPUs from 1, not '$cpus'" ;; esac
 [ "$boot_timeout" -gt "$timeout_s" ] && boot_timeout=$timeout_s
 
 [ $# -ge 2 ] || { echo "usage: $0 PAYLOAD_DIR COMMAND [ARGS...]" >&2; exit 2; }
@@ -146,7 +148,11 @@ nonce=$(od -An -N 6 -tx1 /dev/urandom | tr -d ' \n')
 build_initramfs "$run/initrd" "$@"
 tsc_khz=$(host_tsc_khz)
 [ -n "$tsc_khz" ] || say "host TSC rate unknown (set NESTED_TSC_KHZ); the lane may fail TSC calibration"
-append="console=ttyS0 acpi=off cryptomgr.notests panic=-1 ${tsc_khz:+tsc_early_khz=$tsc_khz} ${NESTED_APPEND:-}"
+# acpi=off saves boot time, but a machine of more than one CPU needs ACPI to
+# find the others (SeaBIOS's MP table lists only the boot CPU here).
+acpi=acpi=off
+[ "$cpus" -gt 1 ] && acpi=
+append="console=ttyS0 ${acpi:+$acpi }cryptomgr.notests panic=-1 ${tsc_khz:+tsc_early_khz=$tsc_khz} ${NESTED_APPEND:-}"
 # Before /dev/kvm is ready, the console is shown only on failure; after it,
 # whatever the kernel says (warnings, oopses) streams to stderr.
 filter="s/\r\$//; /@@LANE-$nonce-READY=/,/@@LANE-$nonce-STATUS=/ { /@@LANE-$nonce-/!p }"
@@ -165,7 +171,7 @@ boot() { # KERNEL_IMAGE
 	hung=
 	: >"$log"
 	t0=$(date +%s%N)
-	timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m "${NESTED_MEM:-2G}" \
+	timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max -smp "$cpus" -m "${NESTED_MEM:-2G}" \
 		-nographic -nodefaults -no-reboot -monitor none \
 		-chardev file,id=con,path="$log" -serial chardev:con \
 		-chardev stdio,id=out -serial chardev:out \

@@ -3,7 +3,8 @@
 # hardware semantics (kvmcheck runs 32-bit paging guests, which the host's
 # kvm-pvm cannot), that arguments reach COMMAND intact, that COMMAND runs in
 # the payload, that its output arrives clean on stdout and that its exit
-# status comes back as run-lane.sh's.
+# status comes back as run-lane.sh's; and that NESTED_CPUS gives the lane's
+# QEMU that many CPUs (a second boot) and refuses a bad count before any.
 #
 # usage: selftest.sh        (exit status 0 if the lane works)
 set -u
@@ -55,6 +56,24 @@ fi
 if [ "$status" != 7 ]; then
 	echo "selftest: FAIL: run-lane.sh exited $status, expected the command's 7" >&2
 	fail=1
+fi
+
+NESTED_CPUS=2 "$here/run-lane.sh" "$out/payload" nproc >"$out/cpus" 2>"$out/cpus.err"
+status=$?
+if [ "$status" != 0 ] || [ "$(cat "$out/cpus")" != 2 ]; then
+	echo "selftest: FAIL: NESTED_CPUS=2: status $status, nproc said '$(cat "$out/cpus")': $(tail -n 2 "$out/cpus.err")" >&2
+	fail=1
+else
+	echo "selftest: NESTED_CPUS=2: nproc in the lane says 2"
+fi
+NESTED_CPUS=0 "$here/run-lane.sh" "$out/payload" nproc >"$out/cpus" 2>"$out/cpus.err"
+status=$?
+if [ "$status" != 125 ] || [ -s "$out/cpus" ] || [ "$(wc -l <"$out/cpus.err")" != 1 ] ||
+	! grep -q "NESTED_CPUS must be a whole number of CPUs from 1, not '0'" "$out/cpus.err"; then
+	echo "selftest: FAIL: NESTED_CPUS=0: status $status (expected 125 and one line): $(cat "$out/cpus.err")" >&2
+	fail=1
+else
+	echo "selftest: NESTED_CPUS=0 is refused with one line, status 125"
 fi
 [ "$fail" = 0 ] && echo "selftest: PASS"
 exit "$fail"
