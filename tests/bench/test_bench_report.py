@@ -98,6 +98,15 @@ slow = linux_boot.summarise([parsed("bzimage", 1, False, 10.0), parsed("pvh", 1,
 linux_boot.ratios(slow)
 check("target: missed at 0.60x", linux_boot.target({"rows": slow})[2] is False)
 
+# The lane's mbtest rows: kvm-vmm as it runs, then with the RAM layout of before, then QEMU's.
+import qemu_lane  # noqa: E402
+cmds = qemu_lane.commands()
+check("QEMU in the lane: kvm-vmm's rows first, aligned then unaligned RAM",
+      [c[1] for c in cmds[:qemu_lane.VMM_ROWS]] == ["", "MINIKVM_RAM_UNALIGNED=1 "]
+      and all(c[2] == "./kvm-vmm mbtest.elf" for c in cmds[:qemu_lane.VMM_ROWS]), cmds)
+check("QEMU in the lane: the rest are QEMU's", len(cmds) > qemu_lane.VMM_ROWS and
+      all(c[2].startswith("./qemu/qemu-system-x86_64 ") for c in cmds[qemu_lane.VMM_ROWS:]), cmds)
+
 # A run without /dev/kvm: host tables say why, the rest is reported.
 res = {"machine": {"host": "h", "kernel": "k", "cpus": 2, "kvm": "unknown", "date": "2026-12-02T00:00:00+00:00"},
        "runs": 21, "bench_seconds": 1.0, "host_kvm_missing": "no /dev/kvm on this machine",
