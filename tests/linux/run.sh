@@ -263,6 +263,29 @@ if [ -n "\$readme" ] && [ -f readme.sh ]; then
 fi
 EOF
 
+# lane_payload DIR WORD...: links in DIR to what the boots named need of
+# the payload (each lane copies its payload into the lane's initramfs, which
+# the lane's kernel unpacks under the emulator: 92 MB with QEMU's files).
+lane_payload() {
+	d=$1
+	shift
+	rm -rf "$d"
+	mkdir -p "$d"
+	for f in boot.sh kvm-vmm initrd.gz; do ln -s "$work/payload/$f" "$d/$f"; done
+	for b in "$@"; do
+		case $b in
+		bzimage:* | qemu-bzimage:*) need=bzImage ;;
+		readme) need="readme.sh initramfs.cpio.gz bzImage" ;;
+		*) need=vmlinux ;;
+		esac
+		case $b in qemu-*) need="$need qemu" ;; esac
+		for f in $need; do
+			[ -e "$work/payload/$f" ] && [ ! -e "$d/$f" ] && ln -s "$work/payload/$f" "$d/$f"
+		done
+	done
+	return 0
+}
+
 # Without a vmlinux, only the bzImage boots.
 [ -f "$vmlinux" ] || boots=$(printf '%s\n' $boots | grep 'bzimage:' | tr '\n' ' ')
 # The peer: QEMU with its microvm machine, its firmware and libraries.
@@ -290,15 +313,33 @@ if [ -z "$per_boot" ]; then
 else
 	: >"$work/lane.out"
 	set -- $boots
+	i=0
 	while [ $# -gt 0 ]; do
 		w=$1
 		shift
-		[ $# -eq 0 ] && w="$w readme"
-		# shellcheck disable=SC2086 # $w is one boot word, or it and "readme"
-		"$top/tests/nested/run-lane.sh" "$work/payload" sh ./boot.sh $w >>"$work/lane.out"
+		i=$((i + 1))
+		words=$w
+		[ $# -eq 0 ] && words="$w readme"
+		lane_payload "$work/lane-payload" $words
+		# shellcheck disable=SC2086 # $words: the boot word, and "readme" in the last lane
+		"$top/tests/nested/run-lane.sh" "$work/lane-payload" sh ./boot.sh $words >"$work/lane-$i.out" 2>"$work/lane-$i.err"
 		lane_rc=$?
-		[ "$lane_rc" -eq 0 ] || bad "nested lane for $w" "status $lane_rc"
+		cat "$work/lane-$i.err" >&2
+		[ "$lane_rc" -eq 0 ] || bad "nested lane for boot $i ($w)" "status $lane_rc: $(tail -n 2 "$work/lane-$i.err" | tr '\n' ' ')"
+		# Every boot keeps its section, so that the checks below find
+		# boot i in the i-th: a lane that ran none gets one with the
+		# lane's status.
+		e=${w%%:*} n=${w#*:}
+		awk -v e="$e" -v n="${n%%:*}" -v rc="$lane_rc" '
+			/^--- [a-z0-9-]+ smp [0-9]+ transcript$/ { t = 1 }
+			/^--- [a-z0-9-]+ smp [0-9]+ status/ { s = 1 }
+			{ print }
+			END {
+				if (!t) print "--- " e " smp " n " transcript"
+				if (!s) print "--- " e " smp " n " status " rc
+			}' "$work/lane-$i.out" >>"$work/lane.out"
 	done
+	rm -rf "$work/lane-payload"
 fi
 sed 's/\r$//' "$work/lane.out" >"$work/lane.txt"
 cat "$work/lane.txt"
