@@ -84,7 +84,7 @@ def summarise(boots):
         c = configs.setdefault((entry, smp, aligned), {"entry": entry, "smp": smp, "aligned": aligned,
                                                        "samples": [], "failed": 0})
         # QEMU prints no --stats: only kvm-vmm's boots must have exits.
-        counted = boot and (boot["exits"] is not None or entry in PEER_ENTRIES)
+        counted = boot and (boot["exits"] is not None or entry in PEER_ENTRIES) and not boot.get("checks_failed")
         if counted and boot["status"] == 0 and boot["init_s"] is not None:
             c["samples"].append(boot)
         else:
@@ -113,6 +113,22 @@ def ratios(rows):
             r["vs_bzimage_unaligned"] = r["init_s"][0] / base[r["smp"]]
 
 
+def failed_boots(lane_stdout):
+    """The boots (numbered from 1) that failed one of the lane's own checks
+    (tests/linux/run.sh prints "FAIL ... (boot I): why"): a guest that
+    reached init and then died, say, is no sample even with status 0."""
+    return {int(i) for i in re.findall(r"^FAIL .*\(boot ([0-9]+)\)", lane_stdout, re.M)}
+
+
+def mark_failed(parsed, failed):
+    """parsed: [(configuration, boot or None)] in boot order; the boots in
+    failed get checks_failed."""
+    for i, (_, boot) in enumerate(parsed, 1):
+        if boot and i in failed:
+            boot["checks_failed"] = True
+    return parsed
+
+
 def measure(root, vmm, rounds, peer=True):
     boots = plan(rounds, peer)
     env = dict(os.environ, LINUX_BOOTS=" ".join(boot_word(*b) for b in boots), **LANE)
@@ -123,6 +139,7 @@ def measure(root, vmm, rounds, peer=True):
     with open(os.path.join(root, "build", "bench-linux.log"), "w") as f:
         f.write(out.stdout + out.stderr)
     parsed = [(b, parse_boot(os.path.join(work, f"boot-{i}.txt"))) for i, b in enumerate(boots, 1)]
+    mark_failed(parsed, failed_boots(out.stdout))
     if not any(p for _, p in parsed):
         tail = " | ".join((out.stdout + out.stderr).strip().splitlines()[-3:])
         return {"error": f"the linux lane produced no boots (status {out.returncode}): {tail}"}

@@ -94,6 +94,17 @@ check("measure: a fresh lane a boot, a lane CPU a vCPU",
       linux_boot.LANE == {"LINUX_LANE_PER_BOOT": "1", "NESTED_CPUS": str(max(linux_boot.SMPS))}, linux_boot.LANE)
 check("table 10: QEMU's row, no exits of its own", "| QEMU microvm: vmlinux, PVH entry | 1 | QEMU's | 2 | 7.50 (6.00-9.00) | 0.68x | - | - |" in md, md)
 check("table 10: kvm-vmm against QEMU, same entry", "vmlinux, PVH entry at 1 vCPU: kvm-vmm 4.50 s, QEMU 7.50 s (0.60x QEMU's time)" in md, md)
+lane_out = ("ok   vmlinux pvh --smp 2 (boot 1): status 0 after reboot -f\n"
+            "FAIL vmlinux pvh --smp 2 (boot 2): not 2 CPUs online: \n"
+            "FAIL nested lane for boot 3 (pvh:2): status 125: why\n"
+            "FAIL vmlinux pvh --smp 2 (boot 12): no 'reboot: Restarting system'\n")
+check("failed boots: those the lane's checks failed", linux_boot.failed_boots(lane_out) == {2, 12},
+      linux_boot.failed_boots(lane_out))
+marked = linux_boot.mark_failed([parsed("pvh", 2, True, t) for t in (4.0, 5.0)] + [(("pvh", 2, True), None)], {2, 3})
+rows2 = {(r["entry"], r["smp"], r["aligned"]): r for r in linux_boot.summarise(marked)}
+check("summary: a boot that reached init but failed a lane check is a failure, not a sample",
+      rows2[("pvh", 2, True)]["n"] == 1 and rows2[("pvh", 2, True)]["failed"] == 2
+      and rows2[("pvh", 2, True)]["init_s"] == [4.0, 4.0, 4.0], rows2)
 slow = linux_boot.summarise([parsed("bzimage", 1, False, 10.0), parsed("pvh", 1, True, 6.0)])
 linux_boot.ratios(slow)
 check("target: missed at 0.60x", linux_boot.target({"rows": slow})[2] is False)
