@@ -164,6 +164,15 @@ int cli_parse(int argc, char **argv, struct options *opts)
 				return cli_usage_error2("invalid %s '%s': a vmlinux's entry is pvh or elf64",
 						    name, optarg);
 			break;
+		case OPT_HUGE_PAGES:
+			if (strcmp(optarg, "on") == 0)
+				opts->huge_pages = HUGE_PAGES_ON;
+			else if (strcmp(optarg, "off") == 0)
+				opts->huge_pages = HUGE_PAGES_OFF;
+			else
+				return cli_usage_error2("invalid %s '%s': huge pages are on or off",
+						    name, optarg);
+			break;
 		case OPT_GDB: {
 			const char *why;
 			bool wait = opts->gdb.wait;

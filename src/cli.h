@@ -23,6 +23,14 @@ enum boot_entry {
 	BOOT_ENTRY_ELF64, /* --boot-entry=elf64 */
 };
 
+/* --huge-pages: whether guest RAM of 2 MiB or more is backed by 2 MiB
+ * host pages. AUTO: as the boot protocol's row says (src/boot/boot.c). */
+enum huge_pages {
+	HUGE_PAGES_AUTO,
+	HUGE_PAGES_ON,	/* --huge-pages=on */
+	HUGE_PAGES_OFF, /* --huge-pages=off */
+};
+
 struct options {
 	bool help;
 	bool version;
@@ -48,6 +56,7 @@ struct options {
 			      * kernel's modules, "FILE args,FILE args" */
 	bool pc_testdev;     /* --device pc-testdev: QEMU's test device */
 	enum boot_entry boot_entry; /* --boot-entry: a vmlinux's entry */
+	enum huge_pages huge_pages; /* --huge-pages */
 	bool no_sandbox;     /* --no-sandbox: no seccomp filter (sandbox.c) */
 	struct gdb_spec gdb; /* --gdb, --gdb-wait (gdb/stub.h); .enabled */
 	struct cpuid_policy cpu; /* --cpu: the CPU the guest is shown */

@@ -34,6 +34,7 @@ enum {
 	OPT_NO_SANDBOX,
 	OPT_TRACE,
 	OPT_BOOT_ENTRY,
+	OPT_HUGE_PAGES,
 };
 
 #define CLI_SHORT_OPTIONS ":hVvm:p:k:i:c:"

@@ -44,6 +44,7 @@ const struct option cli_long_options[] = {
 	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ "trace", required_argument, NULL, OPT_TRACE },
 	{ "boot-entry", required_argument, NULL, OPT_BOOT_ENTRY },
+	{ "huge-pages", required_argument, NULL, OPT_HUGE_PAGES },
 	{ NULL, 0, NULL, 0 },
 };
 

@@ -58,33 +58,45 @@ static int add_ram_slot(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t off
 /* KVM maps guest memory with 2 MiB pages only where the host mapping is
  * a huge page and host and guest-physical addresses agree modulo 2 MiB;
  * otherwise a guest that touches its RAM takes one nested page fault per
- * 4 KiB page (about 30,000 in a Linux boot). So RAM of 2 MiB or more is
- * mapped 2 MiB-aligned (an oversized reservation, trimmed) and advised as
- * huge pages; smaller guests (the real-mode ones) stay as they were.
- * misaligned puts the RAM 4 KiB past a 2 MiB boundary instead and advises
- * nothing: the layout before alignment, kept so that `make bench` can
- * measure what alignment buys (MINIKVM_RAM_UNALIGNED, docs/linux.md).
- * MAP_NORESERVE: untouched guest pages still cost the host nothing. */
-uint8_t *vm_map_guest_ram(uint64_t size, bool misaligned, enum vm_ram_mapping *how)
+ * 4 KiB page (about 30,000 in a Linux boot). But a huge page is 2 MiB of
+ * host memory the moment the guest touches one byte of it: a multiboot
+ * kernel that uses a few pages of its 64 MiB peaks at 4.0 MB instead of
+ * 1.1 MB (docs/linux.md). So huge pages are asked for where the guest
+ * touches most of its RAM (the Linux rows of src/boot/boot.c) or where
+ * the user says so (--huge-pages=on): RAM of 2 MiB or more is then mapped
+ * 2 MiB-aligned (an oversized reservation, trimmed) and advised as huge
+ * pages. Small pages are declined huge pages outright, so a host whose
+ * THP is "always" gives them what --stats says. Misaligned puts the RAM
+ * 4 KiB past a 2 MiB boundary and advises nothing: the layout before
+ * alignment, kept so that `make bench` can measure what alignment buys
+ * (MINIKVM_RAM_UNALIGNED). MAP_NORESERVE: untouched guest pages still
+ * cost the host nothing. */
+uint8_t *vm_map_guest_ram(uint64_t size, enum vm_ram_mapping want, enum vm_ram_mapping *how)
 {
 	const uint64_t align = VM_RAM_HOST_ALIGN;
-	const uint64_t skew = misaligned ? 4096 : 0;
-	uint64_t slack = size >= align ? align + skew : 0;
+	const uint64_t skew = want == VM_RAM_MISALIGNED ? 4096 : 0;
+	bool placed = want != VM_RAM_SMALL_PAGES && size >= align;
+	uint64_t slack = placed ? align + skew : 0;
 	uint8_t *p = mmap(NULL, size + slack, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	uint8_t *start;
 	uint64_t head;
 
 	*how = VM_RAM_SMALL_PAGES;
-	if (p == MAP_FAILED || !slack)
+	if (p == MAP_FAILED)
 		return p;
+	if (!placed) {
+		/* Best effort: a kernel without THP has none to decline. */
+		(void)madvise(p, size, MADV_NOHUGEPAGE);
+		return p;
+	}
 	start = (uint8_t *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1)) + skew;
 	head = (uint64_t)(start - p);
 	if (head)
 		munmap(p, head);
 	if (slack - head)
 		munmap(start + size, slack - head);
-	if (misaligned)
+	if (want == VM_RAM_MISALIGNED)
 		*how = VM_RAM_MISALIGNED;
 	else if (madvise(start, size, MADV_HUGEPAGE) == 0)
 		*how = VM_RAM_HUGE_PAGES;
@@ -113,7 +125,7 @@ static bool ram_misaligned_requested(void)
 	return v && *v && strcmp(v, "0") != 0;
 }
 
-int vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size)
+int vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size, enum vm_ram_mapping want)
 {
 	memset(vm, 0, sizeof(*vm));
 	vm->mem = MAP_FAILED;
@@ -130,7 +142,9 @@ int vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size)
 		goto fail;
 	}
 
-	vm->mem = vm_map_guest_ram(mem_size, ram_misaligned_requested(), &vm->ram_mapping);
+	if (ram_misaligned_requested())
+		want = VM_RAM_MISALIGNED;
+	vm->mem = vm_map_guest_ram(mem_size, want, &vm->ram_mapping);
 	if (vm->mem == MAP_FAILED) {
 		err_print("cannot map %llu bytes of guest memory:",
 			  (unsigned long long)mem_size);

@@ -15,8 +15,8 @@
 #define VM_LOW_RAM_MAX (3ull << 30)
 #define VM_HIGH_RAM_BASE (4ull << 30)
 
-/* Guest RAM of at least this size is mapped at a host address aligned to
- * it (vm.c says why). */
+/* Guest RAM of at least this size may be mapped at a host address
+ * aligned to it and backed by huge pages (vm.c says why). */
 #define VM_RAM_HOST_ALIGN (2ull << 20)
 
 /* The part of mem_size bytes of RAM that lies at 4 GiB and up. */
@@ -33,9 +33,10 @@ static inline uint64_t vm_ram_end_for(uint64_t mem_size)
 	return high ? VM_HIGH_RAM_BASE + high : mem_size;
 }
 
-/* How a guest's RAM is mapped in the host (vm_map_guest_ram). */
+/* How a guest's RAM is mapped in the host: asked for (vm_create, from
+ * the boot row and --huge-pages) and got (vm_map_guest_ram). */
 enum vm_ram_mapping {
-	VM_RAM_SMALL_PAGES, /* under 2 MiB, or MADV_HUGEPAGE refused */
+	VM_RAM_SMALL_PAGES, /* 4 KiB pages: asked, under 2 MiB, or THP refused */
 	VM_RAM_HUGE_PAGES,  /* 2 MiB-aligned, huge pages advised */
 	VM_RAM_MISALIGNED,  /* 4 KiB off 2 MiB on request, for measurement */
 };
@@ -55,11 +56,14 @@ struct vm {
  * the VMM relies on. Returns 0, or -1 after saying what is missing. */
 int kvm_check_host(int kvm_fd);
 
-int vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size);
-/* size bytes of zeroed RAM for a guest, VM_RAM_HOST_ALIGN-aligned when at
- * least that large (4 KiB past it when misaligned), or MAP_FAILED; *how
- * says which mapping it got. */
-uint8_t *vm_map_guest_ram(uint64_t size, bool misaligned, enum vm_ram_mapping *how);
+/* want: the mapping of its RAM; MINIKVM_RAM_UNALIGNED=1 in the
+ * environment makes it VM_RAM_MISALIGNED whatever was asked. */
+int vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size, enum vm_ram_mapping want);
+/* size bytes of zeroed RAM for a guest, or MAP_FAILED. Asked for huge
+ * pages, RAM of at least VM_RAM_HOST_ALIGN is aligned to it; misaligned,
+ * 4 KiB past such a boundary; small, wherever mmap puts it, huge pages
+ * declined. *how says which mapping it got. */
+uint8_t *vm_map_guest_ram(uint64_t size, enum vm_ram_mapping want, enum vm_ram_mapping *how);
 /* --stats' words for a mapping: "host mapping 2 MiB-aligned, ...". */
 const char *vm_ram_mapping_text(enum vm_ram_mapping how);
 void vm_destroy(struct vm *vm);

@@ -174,6 +174,7 @@ const struct boot_protocol boot_protocols[] = {
 		.what = "a Linux bzImage",
 		.recognise = is_linux,
 		.default_mem = BZ_DEFAULT_MEM,
+		.huge_pages = true,
 		.devices = BOOT_DEV_IRQCHIP | BOOT_DEV_PC | BOOT_DEV_CPUID,
 		.options = BOOT_OPT_APPEND | BOOT_OPT_INITRD | BOOT_OPT_SMP,
 		.slow_on_kvm_pvm = "Linux will be very slow here (measured: still unpacking itself after 5 minutes)",
@@ -204,6 +205,7 @@ const struct boot_protocol boot_protocols[] = {
 		.what = "a Linux vmlinux (ELF)",
 		.recognise = is_vmlinux_pvh,
 		.default_mem = BZ_DEFAULT_MEM,
+		.huge_pages = true,
 		.devices = BOOT_DEV_IRQCHIP | BOOT_DEV_PC | BOOT_DEV_CPUID,
 		.options = BOOT_OPT_APPEND | BOOT_OPT_INITRD | BOOT_OPT_SMP | BOOT_OPT_ENTRY,
 		.reads_at_load = true,
@@ -217,6 +219,7 @@ const struct boot_protocol boot_protocols[] = {
 		.what = "a Linux vmlinux (ELF)",
 		.recognise = is_vmlinux,
 		.default_mem = BZ_DEFAULT_MEM,
+		.huge_pages = true,
 		.devices = BOOT_DEV_IRQCHIP | BOOT_DEV_PC | BOOT_DEV_CPUID,
 		.options = BOOT_OPT_APPEND | BOOT_OPT_INITRD | BOOT_OPT_SMP | BOOT_OPT_ENTRY,
 		.reads_at_load = true,
@@ -237,6 +240,14 @@ const struct boot_protocol boot_protocols[] = {
 	},
 };
 const int boot_protocol_count = (int)(sizeof(boot_protocols) / sizeof(boot_protocols[0]));
+
+enum vm_ram_mapping boot_ram_mapping(const struct boot_plan *plan, const struct options *o)
+{
+	bool huge = o->huge_pages == HUGE_PAGES_AUTO ? plan->proto->huge_pages
+						     : o->huge_pages == HUGE_PAGES_ON;
+
+	return huge ? VM_RAM_HUGE_PAGES : VM_RAM_SMALL_PAGES;
+}
 
 uint64_t boot_mem_size(const struct boot_protocol *p, const struct options *o)
 {

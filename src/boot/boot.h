@@ -72,6 +72,10 @@ struct boot_protocol {
 	/* True when this row boots img; rows are tried in table order. */
 	bool (*recognise)(const struct image *img, const struct options *o);
 	uint64_t default_mem;
+	/* Whether its RAM is backed by huge pages unless --huge-pages says
+	 * otherwise: for guests that touch most of their RAM, where 2 MiB
+	 * pages save a nested page fault per 4 KiB (src/vm.c). */
+	bool huge_pages;
 	unsigned devices; /* enum boot_devices */
 	unsigned options; /* enum boot_options */
 	/* What to say before such a guest runs on kvm-pvm, which emulates
@@ -132,6 +136,9 @@ int boot_check_total_in(const struct boot_plan *first, size_t stride, int n,
 /* MemTotal + SwapTotal (0 if absent) of a /proc/meminfo file, in bytes;
  * 0 when it cannot be read or has no MemTotal. */
 uint64_t boot_host_memory(const char *meminfo);
+
+/* How the plan's RAM is mapped: --huge-pages, else the row's choice. */
+enum vm_ram_mapping boot_ram_mapping(const struct boot_plan *plan, const struct options *o);
 
 /* The row's RAM unless --mem was given. */
 uint64_t boot_mem_size(const struct boot_protocol *p, const struct options *o);

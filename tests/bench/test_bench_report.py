@@ -109,12 +109,12 @@ slow = linux_boot.summarise([parsed("bzimage", 1, False, 10.0), parsed("pvh", 1,
 linux_boot.ratios(slow)
 check("target: missed at 0.60x", linux_boot.target({"rows": slow})[2] is False)
 
-# The lane's mbtest rows: kvm-vmm as it runs, then with the RAM layout of before, then QEMU's.
+# The lane's mbtest rows: kvm-vmm as it runs, then with huge pages, then QEMU's.
 import qemu_lane  # noqa: E402
 cmds = qemu_lane.commands()
-check("QEMU in the lane: kvm-vmm's rows first, aligned then unaligned RAM",
-      [c[1] for c in cmds[:qemu_lane.VMM_ROWS]] == ["", "MINIKVM_RAM_UNALIGNED=1 "]
-      and all(c[2] == "./kvm-vmm mbtest.elf" for c in cmds[:qemu_lane.VMM_ROWS]), cmds)
+check("QEMU in the lane: kvm-vmm's rows first, by default then with --huge-pages=on",
+      [c[1:] for c in cmds[:qemu_lane.VMM_ROWS]] == [("", "./kvm-vmm mbtest.elf"),
+                                                     ("", "./kvm-vmm --huge-pages=on mbtest.elf")], cmds)
 check("QEMU in the lane: the rest are QEMU's", len(cmds) > qemu_lane.VMM_ROWS and
       all(c[2].startswith("./qemu/qemu-system-x86_64 ") for c in cmds[qemu_lane.VMM_ROWS:]), cmds)
 

@@ -133,6 +133,18 @@ vmm --mem 5G --append "hello world" "$G/test/mbtest.elf"
 unpath "$G/test/mbtest.elf"
 sed 's/mem_upper 64512/mem_upper 3144704/' "$GOLD/mbtest.out" >"$T/mbtest-5g.out"
 expect "multiboot kernel with 5 GiB: mem_upper stops at the hole" 33 "$T/mbtest-5g.out"
+# Guest RAM's host mapping: 4 KiB pages for a multiboot kernel, which
+# touches a few pages of its 64 MiB; huge pages when asked (src/vm.c).
+vmm --stats --append "hello world" "$G/test/mbtest.elf"
+unpath "$G/test/mbtest.elf"
+expect "multiboot kernel with --stats" 33 "$GOLD/mbtest.out"
+expect_err "multiboot kernel: RAM in 4 KiB host pages by default (--stats)" 33 \
+	"^mbtest.elf: RAM 65536 KiB, host mapping in 4 KiB pages\$"
+vmm --stats --huge-pages=on --append "hello world" "$G/test/mbtest.elf"
+unpath "$G/test/mbtest.elf"
+expect "multiboot kernel with --huge-pages=on" 33 "$GOLD/mbtest.out"
+expect_err "multiboot kernel, --huge-pages=on: RAM 2 MiB-aligned, huge pages advised (--stats)" 33 \
+	"^mbtest.elf: RAM 65536 KiB, host mapping 2 MiB-aligned, huge pages advised\$"
 # A multiboot header in a file that is not ELF is refused by name.
 printf 'NOT-AN-ELF-FILE!' >"$T/noelf.bin"
 dd if="$G/test/mbtest.elf" bs=4096 skip=1 count=1 2>/dev/null >>"$T/noelf.bin"

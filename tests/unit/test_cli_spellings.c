@@ -128,6 +128,22 @@ TEST(cli_kvmtool_spellings)
 	CHECK(strcmp(o.cmdline, "a=b") == 0 && o.smp == 3 && o.mem_size == 256ull << 20);
 }
 
+TEST(cli_huge_pages)
+{
+	struct options o;
+
+	CHECK_EQ(parse(&o, ARGS("a")), 0);
+	CHECK_EQ(o.huge_pages, HUGE_PAGES_AUTO);
+	CHECK_EQ(parse(&o, ARGS("--huge-pages=on", "a")), 0);
+	CHECK_EQ(o.huge_pages, HUGE_PAGES_ON);
+	CHECK_EQ(parse(&o, ARGS("--huge-pages", "off", "a")), 0);
+	CHECK_EQ(o.huge_pages, HUGE_PAGES_OFF);
+	REFUSED(ARGS("--huge-pages=yes", "a"),
+		"kvm-vmm: invalid --huge-pages 'yes': huge pages are on or off\n" TRY);
+	REFUSED(ARGS("a", "--huge-pages"),
+		"kvm-vmm: option '--huge-pages' needs a value\n" TRY);
+}
+
 TEST(cli_mem_sizes)
 {
 	uint64_t v;
