@@ -86,8 +86,10 @@ uint8_t *vm_map_guest_ram(uint64_t size, enum vm_ram_mapping want, enum vm_ram_m
 	if (p == MAP_FAILED)
 		return p;
 	if (!placed) {
-		/* Best effort: a kernel without THP has none to decline. */
-		(void)madvise(p, size, MADV_NOHUGEPAGE);
+		/* Under 2 MiB no huge page fits: the syscalls of before. Best
+		 * effort: a kernel without THP has none to decline. */
+		if (size >= align)
+			(void)madvise(p, size, MADV_NOHUGEPAGE);
 		return p;
 	}
 	start = (uint8_t *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1)) + skew;
