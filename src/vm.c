@@ -86,8 +86,9 @@ uint8_t *vm_map_guest_ram(uint64_t size, enum vm_ram_mapping want, enum vm_ram_m
 	if (p == MAP_FAILED)
 		return p;
 	if (!placed) {
-		/* Under 2 MiB no huge page fits: the syscalls of before. Best
-		 * effort: a kernel without THP has none to decline. */
+		/* Under 2 MiB no huge page fits, so there is nothing to decline
+		 * and the syscalls stay those of before. Best effort: a kernel
+		 * without THP has none to decline either. */
 		if (size >= align)
 			(void)madvise(p, size, MADV_NOHUGEPAGE);
 		return p;
