@@ -46,6 +46,8 @@ extern const struct option cli_long_options[];
  * line; returns STATUS_USAGE. The second takes a reason too. */
 int cli_usage_error(const char *fmt, const char *arg);
 int cli_usage_error2(const char *fmt, const char *arg, const char *why);
+/* "invalid --mem '1X': why", then the --help line; STATUS_USAGE. */
+int cli_invalid_value(const char *name, const char *value, const char *why);
 
 /* QEMU's words become "--" options; option arguments are left alone
  * ("-p -kernel" is the command line "-kernel"), as is all after "--". */

@@ -86,6 +86,13 @@ int cli_usage_error2(const char *fmt, const char *arg, const char *why)
 	return STATUS_USAGE;
 }
 
+int cli_invalid_value(const char *name, const char *value, const char *why)
+{
+	err_print("invalid %s '%s': %s", name, value, why);
+	err_print("Try 'kvm-vmm --help' for more information.");
+	return STATUS_USAGE;
+}
+
 /* --- how an option was typed ------------------------------------------- */
 
 static bool is_option_word(const char *arg)

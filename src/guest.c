@@ -188,16 +188,15 @@ static int dump_memory(struct guest *g)
 	return 0;
 }
 
-void *guest_thread(void *arg)
+/* The boot vCPU's thread takes the kick (SIGUSR1) and tells main's
+ * tick where to look for it. */
+static void thread_begin(struct guest *g)
 {
-	struct guest *g = arg;
 	sigset_t kick;
-	uint64_t t;
 
 	sigemptyset(&kick);
 	sigaddset(&kick, SIGUSR1);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
-
 	g->vm.vm_fd = -1;
 	g->vcpu.fd = -1;
 	g->dump_fd = -1;
@@ -210,6 +209,13 @@ void *guest_thread(void *arg)
 	g->bsp_stat_fd = guest_shares_console_lines(g) ? open_thread_stat(g->bsp_tid) : -1;
 	g->bsp_running = true;
 	pthread_mutex_unlock(&g->cpu_lock);
+}
+
+/* Set-up, the gate, then the boot vCPU runs until the guest ends. */
+static void set_up_and_run(struct guest *g)
+{
+	uint64_t t;
+
 	g->status = guest_setup(g);
 	/* The sandbox closes once every guest is here; only then may any of
 	 * them run. */
@@ -219,28 +225,40 @@ void *guest_thread(void *arg)
 		g->status = STATUS_HOST_ERROR;
 	if (g->status) {
 		snprintf(g->vcpu.outcome, sizeof(g->vcpu.outcome), "set-up failed");
-	} else {
-		thread_run = g->vcpu.run;
-		t = now_ns();
-		stats_set_ns(&g->stats.setup_ns, t - g->kvm_opened_ns);
-		g->status = vcpu_run(&g->vcpu);
-		stats_set_ns(&g->stats.run_ns, now_ns() - t);
-		thread_run = NULL;
+		return;
 	}
+	thread_run = g->vcpu.run;
+	t = now_ns();
+	stats_set_ns(&g->stats.setup_ns, t - g->kvm_opened_ns);
+	g->status = vcpu_run(&g->vcpu);
+	stats_set_ns(&g->stats.run_ns, now_ns() - t);
+	thread_run = NULL;
+}
+
+static void raise_status(struct guest *g, int status)
+{
+	if (status > g->status)
+		g->status = status;
+}
+
+/* The other vCPUs and the input thread end; the guest's status becomes
+ * the worst of its vCPUs', its output is written out, RAM dumped. */
+static void wind_down(struct guest *g)
+{
+	uint64_t lost;
+
 	vcpu_ended(g, &g->vcpu, g->status);
 	pthread_mutex_lock(&g->cpu_lock);
 	g->bsp_running = false;
 	g->bsp_flushing = true; /* its last line may block: still kick it */
 	pthread_mutex_unlock(&g->cpu_lock);
-	/* The guest's status is the worst of its vCPUs'. */
 	for (int i = 0; g->aps && i < g->plan.nr_vcpus - 1; i++) {
 		struct guest_ap *ap = &g->aps[i];
 
 		if (!ap->started)
 			continue;
 		pthread_join(ap->thread, NULL);
-		if (ap->vcpu.status > g->status)
-			g->status = ap->vcpu.status;
+		raise_status(g, ap->vcpu.status);
 		stats_add(&g->stats, &ap->stats);
 	}
 	__atomic_store_n(&g->vcpu_done, true, __ATOMIC_SEQ_CST);
@@ -250,24 +268,26 @@ void *guest_thread(void *arg)
 	pthread_mutex_lock(&g->cpu_lock);
 	g->bsp_flushing = false;
 	pthread_mutex_unlock(&g->cpu_lock);
-	uint64_t lost = console_out_unwritten(&g->out);
-
+	lost = console_out_unwritten(&g->out);
 	if (lost) {
 		/* The write was blocked (nobody reading) when the stop came. */
 		err_print("%s: %llu bytes of guest output not written: the run was stopped",
 			  g->name, (unsigned long long)lost);
-		if (g->vcpu.cancel_status > g->status)
-			g->status = g->vcpu.cancel_status;
+		raise_status(g, g->vcpu.cancel_status);
 	}
-	if (console_output_error() && g->status < STATUS_HOST_ERROR)
-		g->status = STATUS_HOST_ERROR;
-	if (g->dump_fd >= 0 && g->vm.mem && dump_memory(g) < 0 &&
-	    g->status < STATUS_HOST_ERROR)
-		g->status = STATUS_HOST_ERROR;
+	if (console_output_error())
+		raise_status(g, STATUS_HOST_ERROR);
+	if (g->dump_fd >= 0 && g->vm.mem && dump_memory(g) < 0)
+		raise_status(g, STATUS_HOST_ERROR);
 	if (g->dump_fd >= 0)
 		close(g->dump_fd);
+}
 
-	t = now_ns();
+/* The VM and its devices go; the guest's timeline is written once. */
+static void tear_down(struct guest *g)
+{
+	uint64_t t = now_ns();
+
 	pthread_mutex_lock(&g->cpu_lock);
 	g->vcpus_closed = true;
 	if (g->bsp_stat_fd >= 0)
@@ -283,11 +303,20 @@ void *guest_thread(void *arg)
 	fw_cfg_free(&g->fw_cfg);
 	pc_testdev_free(&g->testdev);
 	stats_set_ns(&g->stats.teardown_ns, now_ns() - t);
-	if (g->trace) /* the whole guest's timeline, written once */
+	if (g->trace)
 		trace_guest_finish(g->trace, g->kvm_opened_ns, t, t + g->stats.teardown_ns);
 	g->trace = NULL;
+}
 
+void *guest_thread(void *arg)
+{
+	struct guest *g = arg;
+
+	thread_begin(g);
+	set_up_and_run(g);
+	wind_down(g);
+	tear_down(g);
 	__atomic_store_n(&g->finished, true, __ATOMIC_SEQ_CST);
-	kill(getpid(), SIGUSR2);
+	kill(getpid(), SIGUSR2); /* wakes main's wait */
 	return NULL;
 }

@@ -84,14 +84,14 @@ static uint64_t ns_until(uint64_t deadline_ns)
 	return deadline_ns > now ? deadline_ns - now : 0;
 }
 
-/* Sleeps until every guest has finished, a stop signal, or the timeout;
- * returns the signal that stopped the run, or 0. */
 static void stop_all(struct guest *guests, int n, int status)
 {
 	for (int i = 0; i < n; i++)
 		guest_cancel(&guests[i], status);
 }
 
+/* Sleeps until every guest has finished, a stop signal, or the timeout;
+ * returns the signal that stopped the run, or 0. */
 static int wait_for_guests(struct guest *guests, int n, uint64_t timeout_ms,
 			   const sigset_t *wake)
 {
@@ -173,107 +173,111 @@ static int report(const struct options *opts, FILE *json, struct guest *guests, 
 	return 0;
 }
 
-/* Runs the guests opts names; *guest_chose tells whether the status is
- * one a guest asked for (EXIT, isa-debug-exit) rather than kvm-vmm's. */
-static int run(const struct options *opts, uint64_t t_start, bool *guest_chose)
-{
-	pthread_mutex_t stdout_lock = PTHREAD_MUTEX_INITIALIZER;
-	int status = 0;
-	struct guest *guests = calloc((size_t)opts->nimages, sizeof(*guests));
+/* One run of kvm-vmm: what its phases share, and what "out" undoes. */
+struct run {
+	const struct options *opts;
+	uint64_t t_start, t_kvm;
+	struct guest *guests;
+	FILE *json;	   /* --stats-json's file, until report() closes it */
+	bool json_created; /* by this run: removed if the run fails */
+	struct trace_file trace;
+	sigset_t wake;	   /* the signals the main thread waits for */
+	pthread_mutex_t stdout_lock;
+	int kvm_fd;
+	struct gdb_stub *stub;
+	struct start_gate gate;
+	bool gate_made;
+};
 
-	if (!guests)
-		return throw_err(STATUS_HOST_ERROR, "out of memory");
-	/* The statistics file is created before anything runs: a path that
-	 * cannot be written is a usage error, not a run's report lost. */
-	FILE *json = NULL;
-	bool json_created = false;
+/* Everything checked and read before any guest starts, so bad input
+ * never leaves half a run behind: the output files (a path that cannot
+ * be written is a usage error, not a run's report lost), every image,
+ * and their RAM added up against what the host can back. */
+static int prepare(struct run *r)
+{
+	const struct options *opts = r->opts;
+	int status;
 
 	if (opts->stats_json) {
-		json = stats_json_open(opts->stats_json, &json_created);
-		if (!json) {
-			free(guests);
+		r->json = stats_json_open(opts->stats_json, &r->json_created);
+		if (!r->json)
 			return STATUS_USAGE;
-		}
 	}
-	/* So is --trace's: one file, each guest's events added at its end. */
-	struct trace_file trace = { .fd = -1 };
-
-	if (opts->trace && trace_file_open(&trace, opts->trace, t_start) < 0) {
-		status = STATUS_USAGE;
-		goto out;
-	}
-	/* Every image is checked before any guest starts: bad input never
-	 * leaves half a run behind. */
+	/* --trace: one file, each guest's events added at its end. */
+	if (opts->trace && trace_file_open(&r->trace, opts->trace, r->t_start) < 0)
+		return STATUS_USAGE;
 	for (int i = 0; i < opts->nimages; i++) {
-		status = boot_prepare(opts->images[i], opts, &guests[i].image,
-				      &guests[i].plan);
+		status = boot_prepare(opts->images[i], opts, &r->guests[i].image,
+				      &r->guests[i].plan);
 		if (status)
-			goto out;
+			return status;
 	}
-	/* All of them at once must fit what the host can back. */
-	status = boot_check_total(&guests[0].plan, sizeof(guests[0]), opts->nimages);
+	status = boot_check_total(&r->guests[0].plan, sizeof(r->guests[0]), opts->nimages);
 	if (status)
-		goto out;
-	name_guests(guests, opts->nimages);
+		return status;
+	name_guests(r->guests, opts->nimages);
+	return 0;
+}
 
-	sigset_t blocked;
-
-	/* Only the main thread takes the signals that end a run (and the
-	 * guests' "done" SIGUSR2), synchronously; vCPU threads unblock only
-	 * SIGUSR1. A closed pipe and a file over its size limit are write
-	 * errors (EPIPE, EFBIG), reported as such, not a silent death. */
-	signals_wait_set(&blocked);
-	pthread_sigmask(SIG_BLOCK, &blocked, NULL);
-	sigdelset(&blocked, SIGUSR1);
+/* Only the main thread takes the signals that end a run (and the
+ * guests' "done" SIGUSR2), synchronously; vCPU threads unblock only
+ * SIGUSR1. A closed pipe and a file over its size limit are write
+ * errors (EPIPE, EFBIG), reported as such, not a silent death. */
+static int take_signals(struct run *r)
+{
+	signals_wait_set(&r->wake);
+	pthread_sigmask(SIG_BLOCK, &r->wake, NULL);
+	sigdelset(&r->wake, SIGUSR1);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
-	if (guest_install_kick_handler() < 0 || signals_restore_terminal_on_fatal() < 0) {
-		status = throw_err(STATUS_HOST_ERROR, "sigaction:");
-		goto out;
+	if (guest_install_kick_handler() < 0 || signals_restore_terminal_on_fatal() < 0)
+		return throw_err(STATUS_HOST_ERROR, "sigaction:");
+	return 0;
+}
+
+/* /dev/kvm, then --gdb's listening socket (before the sandbox would
+ * forbid it; the stub serves its guest from the first instruction). */
+static int open_host(struct run *r)
+{
+	const struct options *opts = r->opts;
+
+	r->t_kvm = now_ns();
+	r->kvm_fd = open_kvm();
+	if (r->kvm_fd < 0)
+		return STATUS_NO_KVM;
+	warn_slow_guests(r->guests, opts->nimages);
+	if (opts->gdb.enabled && (!(r->stub = gdb_stub_open(&opts->gdb, r->kvm_fd)) ||
+				  gdb_stub_start(r->stub, &r->guests[opts->gdb.guest]) < 0)) {
+		gdb_stub_finish(r->stub, STATUS_HOST_ERROR);
+		r->stub = NULL;
+		return STATUS_HOST_ERROR;
 	}
+	return 0;
+}
 
-	/* At a terminal every guest owns it, as in QEMU -nographic: a raw
-	 * serial line with the Ctrl-A escapes; anything else is left as is. */
-	bool raw_terminal = term_enter_raw(STDIN_FILENO);
-
-	uint64_t t_kvm = now_ns();
-	int kvm_fd = open_kvm();
-
-	if (kvm_fd < 0) {
-		status = STATUS_NO_KVM;
-		goto out;
-	}
-	warn_slow_guests(guests, opts->nimages);
-
-	/* --gdb: the listening socket is made now, before the sandbox would
-	 * forbid it, and the stub serves its guest from the first instruction. */
-	struct gdb_stub *stub = NULL;
-
-	if (opts->gdb.enabled && (!(stub = gdb_stub_open(&opts->gdb, kvm_fd)) ||
-				  gdb_stub_start(stub, &guests[opts->gdb.guest]) < 0)) {
-		gdb_stub_finish(stub, STATUS_HOST_ERROR);
-		close(kvm_fd);
-		status = STATUS_HOST_ERROR;
-		goto out;
-	}
-
-	struct start_gate gate;
+/* A thread per guest; once all have set up, the sandbox closes and the
+ * gate opens. At a terminal guest 0 owns it, as in QEMU -nographic: a
+ * raw serial line with the Ctrl-A escapes; anything else is left as is. */
+static void start_guests(struct run *r, bool raw_terminal)
+{
+	const struct options *opts = r->opts;
 	int nstarted = 0;
 
-	start_gate_init(&gate);
+	start_gate_init(&r->gate);
+	r->gate_made = true;
 	for (int i = 0; i < opts->nimages; i++) {
-		struct guest *g = &guests[i];
+		struct guest *g = &r->guests[i];
 
 		g->index = i;
 		g->opts = opts;
-		g->kvm_fd = kvm_fd;
-		g->start_ns = t_start;
-		g->kvm_opened_ns = t_kvm;
+		g->kvm_fd = r->kvm_fd;
+		g->start_ns = r->t_start;
+		g->kvm_opened_ns = r->t_kvm;
 		g->input_fd = i == 0 ? STDIN_FILENO : -1;
-		g->stdout_lock = &stdout_lock;
+		g->stdout_lock = &r->stdout_lock;
 		g->raw_terminal = raw_terminal && i == 0;
-		g->gate = &gate;
-		g->trace_file = opts->trace ? &trace : NULL;
+		g->gate = &r->gate;
+		g->trace_file = opts->trace ? &r->trace : NULL;
 		pthread_mutex_init(&g->cpu_lock, NULL);
 		if (pthread_create(&g->thread, NULL, guest_thread, g) != 0) {
 			err_print("%s: cannot start a vCPU thread", g->name);
@@ -284,50 +288,102 @@ static int run(const struct options *opts, uint64_t t_start, bool *guest_chose)
 		g->started = true;
 		nstarted++;
 	}
-	/* Set-up done everywhere: the sandbox closes, then the guests run. */
-	start_gate_wait_for(&gate, nstarted);
-	start_gate_open(&gate, opts->no_sandbox || sandbox_enter() == 0);
+	start_gate_wait_for(&r->gate, nstarted);
+	start_gate_open(&r->gate, opts->no_sandbox || sandbox_enter() == 0);
+}
 
-	int stop_signal = wait_for_guests(guests, opts->nimages, opts->timeout_ms, &blocked);
+/* A failure of kvm-vmm's own after the guests ended outranks a lower
+ * status, and is not the guest's. */
+static void host_error(int *status, bool *guest_chose)
+{
+	if (*status < STATUS_HOST_ERROR) {
+		*status = STATUS_HOST_ERROR;
+		*guest_chose = false;
+	}
+}
+
+/* The highest status of the guests, then what went wrong in writing
+ * their output, trace and statistics, then the signal that ended it. */
+static int collect(struct run *r, int stop_signal, bool *guest_chose)
+{
+	const struct options *opts = r->opts;
+	int status = 0;
 
 	for (int i = 0; i < opts->nimages; i++) {
-		if (guests[i].started)
-			pthread_join(guests[i].thread, NULL);
-		if (guests[i].status > status) {
-			status = guests[i].status;
-			*guest_chose = guests[i].vcpu.guest_status;
+		struct guest *g = &r->guests[i];
+
+		if (g->started)
+			pthread_join(g->thread, NULL);
+		if (g->status > status) {
+			status = g->status;
+			*guest_chose = g->vcpu.guest_status;
 		}
 	}
-	if (stub) /* gdb hears how its guest ended */
-		gdb_stub_finish(stub, guests[opts->gdb.guest].status);
-	start_gate_destroy(&gate);
-	close(kvm_fd);
-	/* A write error of guest output (reported where it happened). */
-	if (console_output_error() && status < STATUS_HOST_ERROR) {
-		status = STATUS_HOST_ERROR;
-		*guest_chose = false;
-	}
-	if (opts->trace && trace_file_finish(&trace) < 0 && status < STATUS_HOST_ERROR) {
-		status = STATUS_HOST_ERROR;
-		*guest_chose = false;
-	}
-	if (report(opts, json, guests, opts->nimages, now_ns() - t_start) < 0 &&
-	    status < STATUS_HOST_ERROR)
-		status = STATUS_HOST_ERROR;
-	json = NULL; /* closed by report() */
+	if (r->stub) /* gdb hears how its guest ended */
+		gdb_stub_finish(r->stub, r->guests[opts->gdb.guest].status);
+	r->stub = NULL;
+	if (console_output_error()) /* reported where it happened */
+		host_error(&status, guest_chose);
+	if (opts->trace && trace_file_finish(&r->trace) < 0)
+		host_error(&status, guest_chose);
+	if (report(opts, r->json, r->guests, opts->nimages, now_ns() - r->t_start) < 0)
+		host_error(&status, guest_chose);
+	r->json = NULL; /* closed by report() */
 	if (stop_signal) {
 		status = STATUS_SIGNAL_BASE + stop_signal;
 		*guest_chose = false;
 	}
-out:
-	stats_json_abandon(json, opts->stats_json, json_created);
-	trace_file_abandon(&trace);
+	return status;
+}
+
+/* Whatever the run got that it still holds, on every way out. */
+static void clean_up(struct run *r)
+{
+	stats_json_abandon(r->json, r->opts->stats_json, r->json_created);
+	trace_file_abandon(&r->trace);
 	term_restore();
-	for (int i = 0; i < opts->nimages; i++) {
-		image_free(&guests[i].image);
-		boot_plan_free(&guests[i].plan);
+	if (r->gate_made)
+		start_gate_destroy(&r->gate);
+	if (r->kvm_fd >= 0)
+		close(r->kvm_fd);
+	for (int i = 0; i < r->opts->nimages; i++) {
+		image_free(&r->guests[i].image);
+		boot_plan_free(&r->guests[i].plan);
 	}
-	free(guests);
+	free(r->guests);
+}
+
+/* Runs the guests opts names; *guest_chose tells whether the status is
+ * one a guest asked for (EXIT, isa-debug-exit) rather than kvm-vmm's. */
+static int run(const struct options *opts, uint64_t t_start, bool *guest_chose)
+{
+	struct run r = {
+		.opts = opts,
+		.t_start = t_start,
+		.trace = { .fd = -1 },
+		.stdout_lock = PTHREAD_MUTEX_INITIALIZER,
+		.kvm_fd = -1,
+	};
+	int status;
+
+	r.guests = calloc((size_t)opts->nimages, sizeof(*r.guests));
+	if (!r.guests)
+		return throw_err(STATUS_HOST_ERROR, "out of memory");
+	status = prepare(&r);
+	if (!status)
+		status = take_signals(&r);
+	if (!status) {
+		bool raw_terminal = term_enter_raw(STDIN_FILENO);
+
+		status = open_host(&r);
+		if (!status) {
+			start_guests(&r, raw_terminal);
+			status = collect(&r, wait_for_guests(r.guests, opts->nimages,
+							     opts->timeout_ms, &r.wake),
+					 guest_chose);
+		}
+	}
+	clean_up(&r);
 	return status;
 }
 
