@@ -1,3 +1,6 @@
+/* A fixed array searched in order: overlaps are refused when a range is
+ * claimed, so at most one range matches an address. No lock: every range
+ * is claimed before a vCPU runs, and then only read. */
 #include "bus.h"
 
 #include <string.h>

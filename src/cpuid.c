@@ -1,3 +1,7 @@
+/* The CPU is cut down from KVM's supported table, never built up: qemu64
+ * masks the host's bits in the leaves it defines, so it cannot show one
+ * the host lacks; other leaves stay as KVM gives them. Named changes come
+ * last and are not checked against the host. */
 #include "cpuid.h"
 
 #include <stdlib.h>

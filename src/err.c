@@ -1,3 +1,7 @@
+/* Each message is built in one buffer and written with one write(), not
+ * stdio, so lines from concurrent guests never mix; a longer message is
+ * cut at 1 KiB. errno is left as it was, for the caller to classify the
+ * failure. */
 #include "err.h"
 
 #include <errno.h>

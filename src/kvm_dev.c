@@ -1,3 +1,7 @@
+/* The explanation follows the facts in order: when the process is root or
+ * the mode bits already let it in, the refusal is put down to a security
+ * module or a container's device rules; then group membership, old login
+ * sessions, and last a mode that admits no group. */
 #include "kvm_dev.h"
 
 #include <errno.h>

@@ -91,6 +91,7 @@ enum qemu_opt_id {
 	Q_NOGRAPHIC,
 	Q_NODEFAULTS,
 	Q_NO_REBOOT,
+	Q_NAME,
 	Q_MACHINE,
 	Q_ACCEL,
 	Q_ENABLE_KVM,
@@ -123,6 +124,7 @@ static const struct qemu_opt {
 	{ "nographic", false, Q_NOGRAPHIC },
 	{ "nodefaults", false, Q_NODEFAULTS },
 	{ "no-reboot", false, Q_NO_REBOOT },
+	{ "name", true, Q_NAME },
 	{ "machine", true, Q_MACHINE },
 	{ "M", true, Q_MACHINE },
 	{ "accel", true, Q_ACCEL },
@@ -195,6 +197,7 @@ static int apply_option(const struct qemu_opt *q, const char *opt, const char *v
 	case Q_NODEFAULTS:  /* kvm-vmm adds no default devices to remove */
 	case Q_NO_REBOOT:   /* a reset request ends the run in kvm-vmm */
 	case Q_ENABLE_KVM:  /* KVM is the only accelerator */
+	case Q_NAME:        /* QEMU's window title; kvm-vmm has none */
 		return 0;
 	case Q_MACHINE:
 		return qemu_cli_machine(opt, val);

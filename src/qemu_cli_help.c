@@ -61,6 +61,7 @@ void qemu_print_help(void)
 	       "                accepted: kvm-vmm has no display and no monitor\n"
 	       "-nodefaults     accepted: kvm-vmm adds no default devices\n"
 	       "-no-reboot      accepted: a reset request always ends the run\n"
+	       "-name NAME      accepted: kvm-vmm names the guest after its image\n"
 	       "\n"
 	       "Exit status: isa-debug-exit's (v << 1) | 1; 0 when the guest asks to\n"
 	       "shut down; 1 on an error; 120 for an option kvm-vmm cannot honour.\n",

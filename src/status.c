@@ -1,3 +1,6 @@
+/* A failure is a host error only when the host ran out of something
+ * (ENOMEM, EAGAIN, EMFILE, ENFILE); any other errno in set-up is taken as
+ * KVM refusing. */
 #include "status.h"
 
 #include <errno.h>

@@ -1,3 +1,7 @@
+/* The saved settings live in this file, as the process has one terminal.
+ * Raw mode starts without a flush, so keys typed early reach the guest;
+ * the restore flushes, so input kvm-vmm did not read never reaches the
+ * shell. */
 #include "term.h"
 
 #include <stdlib.h>

@@ -1,3 +1,6 @@
+/* Each line is built whole and written with one write(), so concurrent
+ * guests' lines never interleave. The run area's data offset is checked
+ * before its value is read; a bad one shows as value 0. */
 #include "trace.h"
 
 #include <inttypes.h>

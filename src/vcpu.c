@@ -1,3 +1,7 @@
+/* The run area is KVM's memory, but nothing in it is trusted: an exit's
+ * sizes and offsets are checked before a device touches the data. Queued
+ * writes are replayed before each exit is handled, and --trace costs the
+ * untraced loop one branch. */
 #include "vcpu.h"
 
 #include <errno.h>

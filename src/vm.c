@@ -1,3 +1,8 @@
+/* All of a guest's RAM is one host mapping, given to KVM as one memory
+ * slot, or two either side of the hole below 4 GiB when RAM reaches it:
+ * guest RAM is then one offset into the mapping, and the hole has no host
+ * memory. The capabilities checked here are only those the VMM cannot
+ * run without. */
 #include "vm.h"
 
 #include <errno.h>

@@ -1,3 +1,7 @@
+/* The protocol table, and the one path an image takes through it. Only
+ * the file's head is read until a row recognises it, and a vmlinux row
+ * never reads the rest here. The options are checked against the row
+ * before its own checks, so a misplaced option is a usage error. */
 #include "boot.h"
 
 #include <stdio.h>

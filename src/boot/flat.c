@@ -1,3 +1,7 @@
+/* Both flat protocols share one check and one GDT/IDT writer, so both
+ * refuse the same files: a kernel with a header of its own, or bytes at
+ * --load over the tables or past RAM. --long-mode maps only the 2 MiB
+ * pages that are RAM, so the hole below 4 GiB stays unmapped. */
 #include "flat.h"
 
 #include <errno.h>

@@ -1,3 +1,7 @@
+/* Every read is a pread at an offset, retried on short reads, so a held
+ * file needs no file position kept. The size fstat gave at open is the one
+ * believed: bytes added later are never read, and a file that shrinks is
+ * an error where it is found, not a short image. */
 #include "image.h"
 
 #include <errno.h>

@@ -1,3 +1,7 @@
+/* Written byte by byte through a cursor, not as packed structs, into any
+ * buffer, so the unit tests can read a table back. Where KVM fixes a fact
+ * the entries repeat it (APIC ID = vCPU index, ISA IRQ n on IOAPIC pin
+ * n); the CPU signature and features need only be plausible. */
 #include "mptable.h"
 
 #include <string.h>

@@ -1,3 +1,7 @@
+/* A kernel is checked whole before any byte is copied: each segment
+ * against the file, the RAM and the tables the VMM writes, sized for 64
+ * vCPUs so that --smp never changes which kernels load. Modules and the
+ * information area's place are multiboot_modules.c. */
 #include "multiboot.h"
 
 #include <elf.h>

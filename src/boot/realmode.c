@@ -1,3 +1,6 @@
+/* Any file is a real-mode binary (the last row of boot.c takes what no
+ * other does), so its size is the one thing checked. The vCPU keeps KVM's
+ * reset state, already real mode, but for its segments and registers. */
 #include "realmode.h"
 
 #include <string.h>

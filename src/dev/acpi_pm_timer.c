@@ -1,3 +1,6 @@
+/* The counter is never stored or ticked: each read works it out from the
+ * nanoseconds since the start, split at whole seconds so that the 64-bit
+ * products cannot overflow in any real run. */
 #include "acpi_pm_timer.h"
 
 #include <string.h>

@@ -1,3 +1,6 @@
+/* Only the request is computed here; vcpu_guest_exit() turns it into the
+ * status and ends the run, the path the EXIT hypercall takes too, so both
+ * follow one rule. Reads see all ones: the port has nothing to return. */
 #include "debug_exit.h"
 
 #include <string.h>

@@ -1,3 +1,7 @@
+/* The device holds nothing that changes, so it takes no lock: GETCHAR's
+ * byte is kept in the vCPU, and each vCPU's IN reads back its own. An
+ * unknown call or a PUTS outside guest RAM ends the run with the bad
+ * hypercall status rather than being skipped. */
 #include "hypercall.h"
 
 #include <stdarg.h>

@@ -1,3 +1,7 @@
+/* The register logic only records a reset; the bus handler stops the vCPU
+ * once the lock is dropped. Commands it does not know are ignored, replies
+ * past the 4-byte queue are dropped, and the mouse port's test says its
+ * clock line is stuck low, as with nothing plugged in. */
 #include "i8042.h"
 
 #include <string.h>

@@ -1,3 +1,7 @@
+/* As in QEMU's device, the flush port takes only whole 32-bit writes and
+ * ignores a page that is not RAM, and a narrow access reaches only its own
+ * byte lanes. One lock covers all four parts; the slowest thing it guards
+ * is the flush's two mprotect calls. */
 #include "pc_testdev.h"
 
 #include <stdlib.h>

@@ -1,3 +1,6 @@
+/* Nothing ticks: each clock register is computed from the host's time at
+ * the read, in the BCD or binary and 12- or 24-hour form register B asks
+ * for now, so the chip is never mid-update and UIP can never be set. */
 #include "rtc.h"
 
 #include <string.h>

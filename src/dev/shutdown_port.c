@@ -1,3 +1,6 @@
+/* An OUT wider than a byte counts only when its upper bytes are zero, as
+ * QEMU compares the whole value; otherwise the match starts over. The
+ * vCPU is stopped after the lock is dropped, as the i8042 does. */
 #include "shutdown_port.h"
 
 #include <string.h>

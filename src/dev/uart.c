@@ -1,3 +1,7 @@
+/* The transmitter is never busy: a byte leaves as it is written, so THRE
+ * and TEMT always read set and each byte makes the THRE interrupt pending
+ * again. set_irq is called only when the line changes, and the line rises
+ * only with OUT2 set, as a PC wires it. */
 #include "uart.h"
 
 #include <string.h>

@@ -2,7 +2,8 @@
 # Guest output on a stdout that pushes back: a FIFO nobody reads (--timeout,
 # SIGTERM and SIGINT still end the run, and say how many bytes were not
 # written), a reader that goes away (`| head -c 10`: EPIPE stops every
-# guest, 126), and a write error (/dev/full: 126, the error named). The
+# guest, 126), and a write error (/dev/full: 126, the error named; the
+# same for --stats-json, and --trace's refused before the run). The
 # flooding guest is guests/test/flood.S: 16000-byte PUTS calls, forever.
 # (A non-blocking stdout, EAGAIN, is tests/unit/test_output.c: sh cannot
 # set O_NONBLOCK.) POSIX sh: runs on the host and, under busybox, inside
@@ -152,6 +153,22 @@ vmm_full --timeout 1 "$FLOOD"
 if [ "$RC" -eq 126 ] && [ "$(grep -c 'cannot write guest output' "$T/err")" -eq 1 ]; then
 	ok "flood > /dev/full --timeout 1: 126, reported once"
 else bad "flood > /dev/full" "status $RC, expected 126 and one report"; fi
+
+# The statistics file fails only when it is closed, after the run: the
+# guest's output is all there and the status says the report was lost.
+"$VMM" --stats-json /dev/full "$G/hello.bin" </dev/null >"$T/out" 2>"$T/err"; RC=$?
+if [ "$RC" -ne 126 ]; then bad "--stats-json /dev/full" "status $RC, expected 126"
+elif ! cmp -s "$T/out" "$GOLD/hello.out"; then bad "--stats-json /dev/full" "the guest's output differs from hello.out"
+elif [ "$(grep -c '^kvm-vmm: /dev/full: cannot write statistics: No space left on device$' "$T/err")" -ne 1 ]; then
+	bad "--stats-json /dev/full" "stderr lacks one '/dev/full: cannot write statistics: No space left on device'"
+else ok "--stats-json /dev/full: 126, the guest's output whole, one line naming the file"; fi
+# The trace's first bytes are written when it opens: a usage error, and
+# no guest has run.
+"$VMM" --trace /dev/full "$G/hello.bin" </dev/null >"$T/out" 2>"$T/err"; RC=$?
+if [ "$RC" -eq 120 ] && [ ! -s "$T/out" ] &&
+	grep -q "^kvm-vmm: --trace '/dev/full': cannot write the file: No space left on device$" "$T/err"; then
+	ok "--trace /dev/full: 120 before any guest ran, the file named"
+else bad "--trace /dev/full" "status $RC (expected 120), $(wc -c <"$T/out") bytes of output, or the error is not named"; fi
 
 # And ordinary output is as before: the golden hello through a pipe.
 "$VMM" "$G/hello.bin" </dev/null 2>"$T/err" | cat >"$T/out"

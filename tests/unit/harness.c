@@ -1,3 +1,7 @@
+/* All tests run in one process, no fork, in the order they registered; a
+ * crash ends the run. stderr goes to /dev/null, since error paths under
+ * test print their reports; a test that checks them captures stderr in an
+ * unlinked temporary file, which no pipe buffer can block. */
 #include "harness.h"
 
 #include <fcntl.h>

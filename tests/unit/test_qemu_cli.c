@@ -71,7 +71,7 @@ TEST(qemu_cli_harness_line)
 		"-cpu", "host,+x2apic,-pcid", "-smp", "4", "-m", "256",
 		"-device", "isa-debug-exit,iobase=0xf4,iosize=0x4",
 		"-device", "pc-testdev", "-serial", "stdio", "-display", "none",
-		"-vnc", "none", "-no-reboot",
+		"-vnc", "none", "-no-reboot", "-name", "kvm-unit-test",
 		"-global", "kvm-pit.lost_tick_policy=discard",
 		"-kernel", "build/test.elf",
 		"-initrd", "mod1 a b,mod2", "-append", "x=1 y",
@@ -202,6 +202,7 @@ TEST(qemu_cli_accepted_values)
 		{ "-no-reboot", NULL },
 		{ "-enable-kvm", NULL },
 		{ "-nographic", NULL },
+		{ "-name", "guest=os1k,debug-threads=on" },
 	};
 	struct options o;
 
