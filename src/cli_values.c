@@ -61,19 +61,44 @@ int cli_parse_mem(const char *text, uint64_t *bytes)
 	return cli_parse_size(text, bytes);
 }
 
+/* Whole and decimal digits only, read by hand: strtod would bring
+ * exponents, hex floats, "inf" and "nan" to refuse, and with them most of
+ * the C library's float parsing into the binary. Rounded to the nearest
+ * millisecond; anything above zero is at least 1 ms. */
 int cli_parse_seconds(const char *text, uint64_t *ms)
 {
-	char *end;
-	double seconds;
+	const uint64_t week_ms = 604800000; /* far beyond any sensible run */
+	uint64_t whole = 0, milli = 0;
+	int places = 0, round_up = 0;
+	bool digits = false, nonzero = false;
+	const char *p = text;
 
-	if (!text || !*text || *text == '-' || *text == '+')
+	if (!p)
 		return -1;
-	errno = 0;
-	seconds = strtod(text, &end);
-	/* A week is far beyond any sensible run and keeps the product exact. */
-	if (errno || end == text || *end || !(seconds > 0) || seconds > 604800)
+	for (; *p >= '0' && *p <= '9'; p++) {
+		digits = true;
+		nonzero |= *p != '0';
+		whole = whole * 10 + (uint64_t)(*p - '0');
+		if (whole > week_ms / 1000)
+			return -1;
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++, places++) {
+			digits = true;
+			nonzero |= *p != '0';
+			if (places < 3)
+				milli = milli * 10 + (uint64_t)(*p - '0');
+			else if (places == 3)
+				round_up = *p >= '5';
+		}
+	}
+	if (!digits || *p || !nonzero)
 		return -1;
-	*ms = (uint64_t)(seconds * 1000.0 + 0.5);
+	for (; places < 3; places++)
+		milli *= 10;
+	*ms = whole * 1000 + milli + (uint64_t)round_up;
+	if (*ms > week_ms)
+		return -1;
 	if (*ms == 0)
 		*ms = 1;
 	return 0;

@@ -4,8 +4,9 @@
  * before its own checks, so a misplaced option is a usage error. */
 #include "boot.h"
 
-#include <stdio.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -340,6 +341,29 @@ void boot_plan_free(struct boot_plan *plan)
 	image_free(&plan->initrd);
 }
 
+/* "NAME:   123 kB" read by hand (sscanf would bring the C library's
+ * whole scanf into the binary for two lines); 0 on success. */
+static int meminfo_bytes(const char *line, const char *name, uint64_t *bytes)
+{
+	size_t len = strlen(name);
+	unsigned long long kb;
+	char *end;
+
+	if (strncmp(line, name, len) != 0)
+		return -1;
+	line += len;
+	while (*line == ' ')
+		line++;
+	if (*line < '0' || *line > '9')
+		return -1;
+	errno = 0;
+	kb = strtoull(line, &end, 10);
+	if (errno || strncmp(end, " kB", 3) != 0 || kb > UINT64_MAX >> 10)
+		return -1;
+	*bytes = (uint64_t)kb << 10;
+	return 0;
+}
+
 uint64_t boot_host_memory(const char *meminfo)
 {
 	FILE *f = fopen(meminfo, "re");
@@ -350,14 +374,10 @@ uint64_t boot_host_memory(const char *meminfo)
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f)) {
-		unsigned long long kb;
-
-		if (sscanf(line, "MemTotal: %llu kB", &kb) == 1) {
-			total = (uint64_t)kb << 10;
+		if (meminfo_bytes(line, "MemTotal:", &total) == 0)
 			have_total = true;
-		} else if (sscanf(line, "SwapTotal: %llu kB", &kb) == 1) {
-			swap = (uint64_t)kb << 10;
-		}
+		else
+			meminfo_bytes(line, "SwapTotal:", &swap);
 	}
 	fclose(f);
 	return have_total ? total + swap : 0;

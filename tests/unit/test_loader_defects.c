@@ -504,6 +504,9 @@ TEST(boot_check_total_against_memory_and_swap)
 	CHECK_EQ(boot_host_memory(mi), 1ull << 30);
 	CHECK_EQ(boot_check_total_in(&g[0].plan, sizeof(g[0]), 2, mi), 0);
 	CHECK_EQ(boot_check_total_in(&g[0].plan, sizeof(g[0]), 3, mi), STATUS_BAD_INPUT);
+	/* Read by the name at the line's start and the kB after the number. */
+	write_text(mi, "XMemTotal: 9 kB\nMemTotal:2 kB\nSwapTotal: 3 MB\nSwapTotal: x kB\n");
+	CHECK_EQ(boot_host_memory(mi), 2048);
 	/* Unreadable or without MemTotal: no check. */
 	write_text(mi, "SwapTotal: 1 kB\n");
 	CHECK_EQ(boot_host_memory(mi), 0);

@@ -140,6 +140,35 @@ TEST(cli_sizes_and_seconds)
 	CHECK(cli_parse_seconds("1e9", &v) < 0);
 }
 
+/* --timeout's seconds: decimals rounded to the nearest millisecond, at
+ * least 1 ms, at most a week; no sign, exponent, hex, spaces or words. */
+TEST(cli_seconds_to_milliseconds)
+{
+	static const struct { const char *text; uint64_t ms; } good[] = {
+		{ "1", 1000 }, { "2.5", 2500 }, { ".5", 500 }, { "5.", 5000 },
+		{ "0.001", 1 }, { "0.0004", 1 }, { "1.0004", 1000 }, { "1.0005", 1001 },
+		{ "1.23456789", 1235 }, { "007", 7000 }, { "604800", 604800000 },
+	};
+	static const char *const bad[] = {
+		"", ".", "0", "0.000", "-1", "+1", " 1", "1 ", "1e3", "0x10", "inf", "1.2.3",
+		"604800.001", "604801", "99999999999999999999",
+	};
+	uint64_t v;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		v = 0;
+		if (cli_parse_seconds(good[i].text, &v) != 0 || v != good[i].ms)
+			printf("    '%s': %llu ms\n", good[i].text, (unsigned long long)v);
+		CHECK(cli_parse_seconds(good[i].text, &v) == 0 && v == good[i].ms);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (cli_parse_seconds(bad[i], &v) == 0)
+			printf("    '%s' taken as %llu ms\n", bad[i], (unsigned long long)v);
+		CHECK(cli_parse_seconds(bad[i], &v) < 0);
+	}
+	CHECK(cli_parse_seconds(NULL, &v) < 0);
+}
+
 TEST(image_read_rejects_bad_files)
 {
 	char dir[] = "/tmp/minikvm-unit-XXXXXX";
