@@ -265,6 +265,15 @@ def qemu_in_lane():
     return qemu_lane.measure(ROOT, BUILD)
 
 
+def floor_in_lane():
+    """Tables 5 and 6 on the nested lane's KVM (bench/floor_lane.py), for a
+    machine whose own KVM cannot run them."""
+    if os.environ.get("BENCH_LINUX", "1") == "0":
+        return None
+    import floor_lane
+    return floor_lane.measure(ROOT, BUILD)
+
+
 def host_kvm_missing():
     """Why this machine's own KVM cannot be measured, or None."""
     if not os.path.exists("/dev/kvm"):
@@ -288,6 +297,9 @@ def main():
                   ("throughput", table_throughput), ("compute", table_compute)]
     steps = ([] if missing else host_steps) + [("qemu", lambda: qemu_comparison(not missing)),
                                                ("qemu_lane", qemu_in_lane), ("linux", linux_boot)]
+    res["floor_lane"] = None
+    if missing:
+        steps.append(("floor_lane", floor_in_lane))
     if missing:
         print(f"bench: {missing}: only the QEMU emulator rows and the nested lane's Linux table run", flush=True)
     for key, _ in host_steps:

@@ -149,5 +149,64 @@ with tempfile.TemporaryDirectory() as out:
         check("chart: Linux panels drawn", os.path.exists(svg) and "Linux to init, nested lane" in open(svg).read())
     json.dumps(res)  # what bench.py writes must stay JSON
 
+# Tables 5 and 6 on the nested lane: the script, its parser, the ratios.
+import floor_lane  # noqa: E402
+sh = floor_lane.script(2, 1)
+check("floor lane: bare, kvm-vmm and --no-sandbox minimal.bin under runstat, 3 rounds with the warm-up",
+      all(f'$(./runstat 1 {c})' in sh for _, c in floor_lane.FLOOR_CMDS) and "-lt 3 ]" in sh, sh)
+check("floor lane: each kvm-vmm exit run leaves its --stats-json total, and bare its own line",
+      sh.count("--stats-json stats.json outloop.bin") == 3 and "--trace trace.json --stats-json" in sh
+      and "./bare out 20000" in sh, sh)
+
+
+def lane_text(walls=((40, 50, 48), (41, 52, 47)), exit_ns=(46000, 43000, 48000), bare_ns=41000, fail=False):
+    out = []
+    for rnd in range(len(walls) + 1):
+        w = walls[max(rnd - 1, 0)]
+        for k, wall in enumerate(w):
+            rss = 700 if k == 0 else 1000
+            status = 1 if fail and k == 1 else 0
+            out.append(f"FLOOR {rnd} {k} wall_us {wall * 1000} {wall * 1000} {wall * 1000} "
+                       f"rss_kb {rss} {rss} {rss} status {status}")
+        for k, ns in enumerate(exit_ns):
+            out.append(f'EXIT {rnd} {k}   "total": {{"exits": 20001, "exits_by_reason": {{"IO": 20000}}, '
+                       f'"setup_ns": 5, "run_ns": {ns * 20001}, "teardown_ns": 6}},')
+        out.append(f"BARE {rnd} 20000 exits, {bare_ns} ns per exit")
+    return "\n".join(out) + "\n"
+
+
+floor, exits = floor_lane.parse(lane_text())
+check("floor lane: round 0 left out", len(floor["vmm"]["wall_ms"]) == 2 and len(exits["bare"]) == 2, (floor, exits))
+lane = floor_lane.summarise(floor, exits)
+check("floor lane: the floor's ratios from the medians",
+      abs(lane["floor"]["wall_ratio"] - 51 / 40.5) < 1e-9 and abs(lane["floor"]["rss_ratio"] - 1000 / 700) < 1e-9,
+      lane["floor"])
+check("floor lane: ns per exit is run_ns over the exits; ratios against bare and the untraced run",
+      abs(lane["exit_cost"]["vmm_ns"][0] - 46000) < 1e-6 and abs(lane["exit_cost"]["ratio"] - 46000 / 41000) < 1e-9
+      and abs(lane["exit_cost"]["ratio_trace"] - 48000 / 46000) < 1e-9, lane["exit_cost"])
+floor, exits = floor_lane.parse(lane_text(fail=True))
+check("floor lane: a run with a status other than 0 is counted, not timed",
+      floor["vmm"]["failed"] == 3 and "error" in floor_lane.summarise(floor, exits), floor["vmm"])
+check("floor lane: nothing from the lane is an error naming what is missing",
+      floor_lane.summarise(*floor_lane.parse("lane: FAILED"))["error"].startswith("the lane gave no sample of bare"))
+lane.update(floor_rounds=2, exit_rounds=1)
+res2 = dict(res, floor_lane=lane)
+with tempfile.TemporaryDirectory() as out:
+    report.write_report(res2, out)
+    md = open(os.path.join(out, "results.md")).read()
+    check("floor lane: tables 5 and 6 still say the host did not measure them, then give the lane's",
+          md.count("Not measured: no /dev/kvm on this machine") == 9 and md.count("Measured instead on the nested lane") == 2
+          and "| kvm-vmm --no-sandbox minimal.bin |" in md and "| bare KVM loop (bench/bare.c) | 41000 " in md, md)
+    check("floor lane: its targets, marked as the lane's",
+          "| minimal guest peak RSS <= 1.05x the bare floor's (nested lane) | 1.43x (0.98 vs 0.68 MB) | **MISSED** |" in md
+          and "| per-exit cost with --trace <= 2x the untraced exit (nested lane) | 1.04x" in md, md)
+res2["floor_lane"] = {"error": "the lane gave no sample of bare (lane status 125: x)"}
+with tempfile.TemporaryDirectory() as out:
+    report.write_report(res2, out)
+    md = open(os.path.join(out, "results.md")).read()
+    check("floor lane: a failed lane run is said in both tables, and no target is claimed",
+          md.count("The nested lane's run of it failed: the lane gave no sample of bare") == 2
+          and "minimal guest" not in md and "per-exit" not in md, md)
+
 print(f"bench-report: {PASS} passed, {FAIL} failed")
 sys.exit(1 if FAIL else 0)
