@@ -301,7 +301,8 @@ def main():
     if missing:
         steps.append(("floor_lane", floor_in_lane))
     if missing:
-        print(f"bench: {missing}: only the QEMU emulator rows and the nested lane's Linux table run", flush=True)
+        print(f"bench: {missing}: only QEMU's emulator rows and the nested lane's tables (kvm-vmm against "
+              "QEMU, the exit's cost and the floor, Linux) run", flush=True)
     for key, _ in host_steps:
         res[key] = None
     for key, fn in steps:

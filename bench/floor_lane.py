@@ -2,10 +2,10 @@
 1-byte HLT guest, whole process, kvm-vmm against bench/bare.c) and the cost
 of a port-I/O exit (20,000 OUTs: kvm-vmm with its sandbox, without it, with
 --trace, against the bare loop), on the real SVM KVM of the nested lane
-(tests/nested/), run by run alternated. Every exit there goes through
-QEMU's emulator, so absolute times are the lane's; the ratios are what this
-measures. It is a real KVM, not a hardware one: the report says so, and the
-host tables stay "not measured"."""
+(tests/nested/), run by run alternated, in an order rotated each round.
+Every exit there goes through QEMU's emulator, so absolute times are the
+lane's; the ratios are what this measures. It is a real KVM, not a hardware
+one: the report says so, and the host tables stay "not measured"."""
 
 import os
 import re
@@ -37,17 +37,26 @@ def payload(root, build, work):
     return work
 
 
+def rotated(lines, i):
+    """The shell lines of one round in each order rotated by the round's
+    number, so that no configuration always runs right after the same one
+    (and pays for what that one left behind in the lane's kernel)."""
+    n = len(lines)
+    arms = [f"\t{k})\n" + "".join(f"\t\t{lines[(k + j) % n]}\n" for j in range(n)) + "\t\t;;"
+            for k in range(n)]
+    return [f"\tcase $(({i} % {n})) in"] + arms + ["\tesac"]
+
+
 def script(floor_rounds, exit_rounds):
     """The lane's shell script: round 0 of each loop warms up. Each kvm-vmm
     run of the exit loop leaves its --stats-json total on one line."""
-    s = ["i=0", f"while [ $i -lt {floor_rounds + 1} ]; do"]
-    for k, (_, cmd) in enumerate(FLOOR_CMDS):
-        s.append(f'\techo "FLOOR $i {k} $(./runstat 1 {cmd})"')
-    s += ["\ti=$((i + 1))", "done", "i=0", f"while [ $i -lt {exit_rounds + 1} ]; do"]
-    for k, (_, opt) in enumerate(EXIT_CMDS):
-        s.append(f"\t./kvm-vmm {opt + ' ' if opt else ''}--stats-json stats.json outloop.bin >/dev/null"
-                 f' && echo "EXIT $i {k} $(grep \'"total"\' stats.json)"')
-    s += [f'\techo "BARE $i $(./bare out {OUTS})"', "\ti=$((i + 1))", "done"]
+    floor = [f'echo "FLOOR $i {k} $(./runstat 1 {cmd})"' for k, (_, cmd) in enumerate(FLOOR_CMDS)]
+    exits = [f"./kvm-vmm {opt + ' ' if opt else ''}--stats-json stats.json outloop.bin >/dev/null"
+             f' && echo "EXIT $i {k} $(grep \'"total"\' stats.json)"' for k, (_, opt) in enumerate(EXIT_CMDS)]
+    exits.append(f'echo "BARE $i $(./bare out {OUTS})"')
+    s = ["i=0", f"while [ $i -lt {floor_rounds + 1} ]; do"] + rotated(floor, "$i")
+    s += ["\ti=$((i + 1))", "done", "i=0", f"while [ $i -lt {exit_rounds + 1} ]; do"] + rotated(exits, "$i")
+    s += ["\ti=$((i + 1))", "done"]
     return "\n".join(s) + "\n"
 
 

@@ -173,7 +173,7 @@ static int report(const struct options *opts, FILE *json, struct guest *guests, 
 	return 0;
 }
 
-/* One run of kvm-vmm: what its phases share, and what "out" undoes. */
+/* One run of kvm-vmm: what its phases share, and what clean_up() undoes. */
 struct run {
 	const struct options *opts;
 	uint64_t t_start, t_kvm;

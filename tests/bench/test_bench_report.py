@@ -155,8 +155,12 @@ sh = floor_lane.script(2, 1)
 check("floor lane: bare, kvm-vmm and --no-sandbox minimal.bin under runstat, 3 rounds with the warm-up",
       all(f'$(./runstat 1 {c})' in sh for _, c in floor_lane.FLOOR_CMDS) and "-lt 3 ]" in sh, sh)
 check("floor lane: each kvm-vmm exit run leaves its --stats-json total, and bare its own line",
-      sh.count("--stats-json stats.json outloop.bin") == 3 and "--trace trace.json --stats-json" in sh
+      sh.count("--stats-json stats.json outloop.bin") == 3 * 4 and "--trace trace.json --stats-json" in sh
       and "./bare out 20000" in sh, sh)
+arms = sh.split("\t\t;;")
+firsts = [a.split("\n\t\t")[1].split("$(")[1][:40] for a in arms[:3]]
+check("floor lane: each round's order rotated, so each configuration runs first in turn",
+      len(set(firsts)) == 3 and "case $(($i % 3)) in" in sh and "case $(($i % 4)) in" in sh, firsts)
 
 
 def lane_text(walls=((40, 50, 48), (41, 52, 47)), exit_ns=(46000, 43000, 48000), bare_ns=41000, fail=False):
