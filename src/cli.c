@@ -53,10 +53,19 @@ static int set_mem(const char *name, const char *val, struct options *o)
 	return 0;
 }
 
+/* 0 when val is the word first, 1 when it is second, else -1. */
+static int which_word(const char *val, const char *first, const char *second)
+{
+	if (strcmp(val, first) == 0)
+		return 0;
+	return strcmp(val, second) == 0 ? 1 : -1;
+}
+
 /* What the guest is and the machine it gets. */
 static int set_machine_option(int c, const char *name, char *val, struct options *o)
 {
 	const char *why;
+	int word;
 
 	switch (c) {
 	case 'k': o->kernel = val; return 0;
@@ -78,20 +87,14 @@ static int set_machine_option(int c, const char *name, char *val, struct options
 		o->entry_given = true;
 		return 0;
 	case OPT_BOOT_ENTRY:
-		if (strcmp(val, "pvh") == 0)
-			o->boot_entry = BOOT_ENTRY_PVH;
-		else if (strcmp(val, "elf64") == 0)
-			o->boot_entry = BOOT_ENTRY_ELF64;
-		else
+		if ((word = which_word(val, "pvh", "elf64")) < 0)
 			return cli_invalid_value(name, val, "a vmlinux's entry is pvh or elf64");
+		o->boot_entry = word ? BOOT_ENTRY_ELF64 : BOOT_ENTRY_PVH;
 		return 0;
 	case OPT_HUGE_PAGES:
-		if (strcmp(val, "on") == 0)
-			o->huge_pages = HUGE_PAGES_ON;
-		else if (strcmp(val, "off") == 0)
-			o->huge_pages = HUGE_PAGES_OFF;
-		else
+		if ((word = which_word(val, "on", "off")) < 0)
 			return cli_invalid_value(name, val, "huge pages are on or off");
+		o->huge_pages = word ? HUGE_PAGES_OFF : HUGE_PAGES_ON;
 		return 0;
 	case OPT_CPU:
 		if (cpuid_policy_parse(val, &o->cpu, &why) < 0)
