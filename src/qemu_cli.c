@@ -152,27 +152,16 @@ static const struct qemu_opt *find_option(const char *arg)
 	return NULL;
 }
 
-static int apply_option(const struct qemu_opt *q, const char *opt, const char *val,
-			struct qemu_state *s)
-{
-	struct options *opts = s->opts;
+/* What an option group's reader returns for an option not in it (not
+ * QEMU_CLI_EXIT_OK, which is -1). */
+#define NOT_IN_GROUP (-2)
 
+/* The serial port, the display and the monitor, and the options that ask
+ * for what kvm-vmm does anyway. */
+static int console_option(const struct qemu_opt *q, const char *opt, const char *val,
+			  struct qemu_state *s)
+{
 	switch (q->id) {
-	case Q_KERNEL:
-		s->kernel = (char *)val;
-		return 0;
-	case Q_INITRD:
-		opts->initrd = val;
-		return 0;
-	case Q_APPEND:
-		opts->cmdline = val;
-		return 0;
-	case Q_SMP:
-		return qemu_cli_smp(opt, val, &opts->smp);
-	case Q_MEM:
-		return qemu_cli_mem(opt, val, opts);
-	case Q_DEVICE:
-		return qemu_cli_device(opt, val, opts);
 	case Q_SERIAL:
 		/* COM1 is always on stdio; mon:stdio muxes QEMU's monitor in,
 		 * which kvm-vmm has not (Ctrl-A X still quits at a terminal). */
@@ -199,37 +188,28 @@ static int apply_option(const struct qemu_opt *q, const char *opt, const char *v
 	case Q_ENABLE_KVM:  /* KVM is the only accelerator */
 	case Q_NAME:        /* QEMU's window title; kvm-vmm has none */
 		return 0;
-	case Q_MACHINE:
-		return qemu_cli_machine(opt, val);
-	case Q_ACCEL:
-		return qemu_cli_accel(opt, val);
-	case Q_CPU:
-		return parse_cpu(opt, val, s);
-	case Q_GLOBAL:
-		return parse_global(opt, val);
-	case Q_SANDBOX:
-		/* kvm-vmm's own sandbox is on unless -sandbox off; QEMU's
-		 * sub-options only narrow what kvm-vmm never allows anyway. */
-		if (strncmp(val, "off", 3) == 0 && (val[3] == '\0' || val[3] == ','))
-			opts->no_sandbox = true;
-		else if (strncmp(val, "on", 2) != 0 || (val[2] != '\0' && val[2] != ','))
-			return qemu_cli_invalid(opt, val, "need on or off");
-		return 0;
-	case Q_GDB: { /* tcp::PORT, tcp:HOST:PORT: kvm-vmm's --gdb */
-		const char *why;
-		bool wait = opts->gdb.wait;
+	default:
+		return NOT_IN_GROUP;
+	}
+}
 
+/* -gdb, -s and -S: kvm-vmm's --gdb and --gdb-wait, in either order. */
+static int gdb_option(const struct qemu_opt *q, const char *opt, const char *val,
+		      struct options *opts)
+{
+	bool wait = opts->gdb.wait;
+	const char *why;
+
+	switch (q->id) {
+	case Q_GDB: /* tcp::PORT, tcp:HOST:PORT */
 		if (strncmp(val, "tcp:", 4) != 0)
 			return qemu_cli_refuse(opt, val, "kvm-vmm's gdb server is on TCP only: tcp::PORT or tcp:HOST:PORT");
 		if (gdb_spec_parse(val, &opts->gdb, &why) < 0)
 			return qemu_cli_invalid(opt, val, why);
 		opts->gdb.wait = wait;
 		return 0;
-	}
 	case Q_GDB_DEFAULT: /* -gdb tcp::1234 */
 		if (!opts->gdb.enabled) {
-			bool wait = opts->gdb.wait;
-
 			gdb_spec_default(&opts->gdb);
 			opts->gdb.wait = wait;
 		}
@@ -238,14 +218,61 @@ static int apply_option(const struct qemu_opt *q, const char *opt, const char *v
 	case Q_FREEZE: /* -S: until gdb continues (kvm-vmm has no monitor) */
 		opts->gdb.wait = true;
 		return 0;
+	default:
+		return NOT_IN_GROUP;
+	}
+}
+
+/* kvm-vmm's own sandbox is on unless -sandbox off; QEMU's sub-options
+ * only narrow what kvm-vmm never allows anyway. */
+static int parse_sandbox(const char *opt, const char *val, struct options *opts)
+{
+	if (strncmp(val, "off", 3) == 0 && (val[3] == '\0' || val[3] == ','))
+		opts->no_sandbox = true;
+	else if (strncmp(val, "on", 2) != 0 || (val[2] != '\0' && val[2] != ','))
+		return qemu_cli_invalid(opt, val, "need on or off");
+	return 0;
+}
+
+/* The guest, the machine it gets, and -version and -help. */
+static int machine_option(const struct qemu_opt *q, const char *opt, const char *val,
+			  struct qemu_state *s)
+{
+	struct options *opts = s->opts;
+
+	switch (q->id) {
+	case Q_KERNEL: s->kernel = (char *)val; return 0;
+	case Q_INITRD: opts->initrd = val; return 0;
+	case Q_APPEND: opts->cmdline = val; return 0;
+	case Q_SMP: return qemu_cli_smp(opt, val, &opts->smp);
+	case Q_MEM: return qemu_cli_mem(opt, val, opts);
+	case Q_DEVICE: return qemu_cli_device(opt, val, opts);
+	case Q_MACHINE: return qemu_cli_machine(opt, val);
+	case Q_ACCEL: return qemu_cli_accel(opt, val);
+	case Q_CPU: return parse_cpu(opt, val, s);
+	case Q_GLOBAL: return parse_global(opt, val);
+	case Q_SANDBOX: return parse_sandbox(opt, val, opts);
 	case Q_VERSION:
 		qemu_print_version();
 		return QEMU_CLI_EXIT_OK;
 	case Q_HELP:
 		qemu_print_help();
 		return QEMU_CLI_EXIT_OK;
+	default:
+		return NOT_IN_GROUP;
 	}
-	return qemu_cli_refuse(opt, NULL, UNSUPPORTED);
+}
+
+static int apply_option(const struct qemu_opt *q, const char *opt, const char *val,
+			struct qemu_state *s)
+{
+	int status = machine_option(q, opt, val, s);
+
+	if (status == NOT_IN_GROUP)
+		status = console_option(q, opt, val, s);
+	if (status == NOT_IN_GROUP)
+		status = gdb_option(q, opt, val, s->opts);
+	return status == NOT_IN_GROUP ? qemu_cli_refuse(opt, NULL, UNSUPPORTED) : status;
 }
 
 int qemu_cli_parse(int argc, char **argv, struct options *opts)
