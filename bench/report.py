@@ -161,15 +161,16 @@ def header(res):
     return L
 
 
-def section(res, key, title, body):
+def section(res, key, title, body, in_lane=False):
     """A table of the host's KVM: its lines, or why it was not measured,
-    and then the nested lane's, where it ran the table instead."""
+    and then, for a table the nested lane also runs (in_lane: tables 5
+    and 6, bench/floor_lane.py), the lane's instead."""
     L = ["", f"## {title}", ""]
     if res.get(key) is not None:
         return L + body(res[key])
     L.append(NOT_HOST.format(why=res.get("host_kvm_missing") or "not run"))
     lane = res.get("floor_lane")
-    if key not in ("floor", "exit_cost") or lane is None:
+    if not in_lane or lane is None:
         return L
     if "error" in lane:
         return L + ["", f"The nested lane's run of it failed: {lane['error']}."]
@@ -293,9 +294,9 @@ def write_report(res, outdir):
                  lambda p: parallel(p, cpus))
     L += section(res, "setup", "4. VM set-up and teardown, step by step (bench/setup-steps.c, 31 runs, µs)", setup)
     L += section(res, "exit_cost", "5. Cost of a port-I/O exit (20,000 OUTs to an unclaimed port, 7 runs, ns)",
-                 exit_cost)
+                 exit_cost, in_lane=True)
     L += section(res, "floor", "6. The floor: a 1-byte HLT guest, process start to end (41 runs each, alternating)",
-                 floor)
+                 floor, in_lane=True)
     L += section(res, "output_paths", "7. Output paths: the multiplication table (501 bytes) four ways", output_paths)
     L += section(res, "throughput", "8. Throughput (sequential runs)", throughput)
     L += section(res, "compute", "9. Compute: ring-3 long-mode guest against the same loop on the host (5 runs)",

@@ -168,7 +168,8 @@ int guest_setup(struct guest *g)
 	if (g->trace_file &&
 	    !(g->trace = trace_guest_new(g->trace_file, g->index, g->name, g->plan.nr_vcpus)))
 		return STATUS_HOST_ERROR;
-	if (vm_create(&g->vm, g->kvm_fd, g->plan.mem_size, boot_ram_mapping(&g->plan, g->opts)) < 0 || create_machine(g) < 0)
+	if (vm_create(&g->vm, g->kvm_fd, g->plan.mem_size, boot_ram_mapping(&g->plan, g->opts)) < 0 ||
+	    create_machine(g) < 0)
 		return status_from_errno(errno);
 	g->in.escapes = g->input_fd >= 0 && g->raw_terminal;
 	g->in.msg_fd = STDERR_FILENO;

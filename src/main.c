@@ -186,7 +186,6 @@ struct run {
 	int kvm_fd;
 	struct gdb_stub *stub;
 	struct start_gate gate;
-	bool gate_made;
 };
 
 /* Everything checked and read before any guest starts, so bad input
@@ -263,8 +262,6 @@ static void start_guests(struct run *r, bool raw_terminal)
 	const struct options *opts = r->opts;
 	int nstarted = 0;
 
-	start_gate_init(&r->gate);
-	r->gate_made = true;
 	for (int i = 0; i < opts->nimages; i++) {
 		struct guest *g = &r->guests[i];
 
@@ -342,8 +339,7 @@ static void clean_up(struct run *r)
 	stats_json_abandon(r->json, r->opts->stats_json, r->json_created);
 	trace_file_abandon(&r->trace);
 	term_restore();
-	if (r->gate_made)
-		start_gate_destroy(&r->gate);
+	start_gate_destroy(&r->gate);
 	if (r->kvm_fd >= 0)
 		close(r->kvm_fd);
 	for (int i = 0; i < r->opts->nimages; i++) {
@@ -364,24 +360,24 @@ static int run(const struct options *opts, uint64_t t_start, bool *guest_chose)
 		.stdout_lock = PTHREAD_MUTEX_INITIALIZER,
 		.kvm_fd = -1,
 	};
+	bool raw_terminal = false;
 	int status;
 
 	r.guests = calloc((size_t)opts->nimages, sizeof(*r.guests));
 	if (!r.guests)
 		return throw_err(STATUS_HOST_ERROR, "out of memory");
+	start_gate_init(&r.gate);
 	status = prepare(&r);
 	if (!status)
 		status = take_signals(&r);
 	if (!status) {
-		bool raw_terminal = term_enter_raw(STDIN_FILENO);
-
+		raw_terminal = term_enter_raw(STDIN_FILENO);
 		status = open_host(&r);
-		if (!status) {
-			start_guests(&r, raw_terminal);
-			status = collect(&r, wait_for_guests(r.guests, opts->nimages,
-							     opts->timeout_ms, &r.wake),
-					 guest_chose);
-		}
+	}
+	if (!status) {
+		start_guests(&r, raw_terminal);
+		status = collect(&r, wait_for_guests(r.guests, opts->nimages, opts->timeout_ms, &r.wake),
+				 guest_chose);
 	}
 	clean_up(&r);
 	return status;
