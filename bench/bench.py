@@ -300,7 +300,6 @@ def main():
     res["floor_lane"] = None
     if missing:
         steps.append(("floor_lane", floor_in_lane))
-    if missing:
         print(f"bench: {missing}: only QEMU's emulator rows and the nested lane's tables (kvm-vmm against "
               "QEMU, the exit's cost and the floor, Linux) run", flush=True)
     for key, _ in host_steps:

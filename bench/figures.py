@@ -1,8 +1,12 @@
 """What make bench's measuring and reporting files share: a figure as its
 median, min and max, how one is written, and the QEMU configurations and
-test kernel status the host and nested-lane comparisons both use."""
+test kernel status the host and nested-lane comparisons both use, and
+the nested-lane measurements' payload directory."""
 
+import os
+import shutil
 import statistics
+import subprocess
 
 
 def mmm(values):
@@ -26,3 +30,13 @@ QEMU_MACHINES = [("pc", "pc"), ("microvm", "microvm"),
 # mbtest's isa-debug-exit write, (16 << 1) | 1: its status under QEMU and
 # kvm-vmm alike.
 MBTEST_STATUS = 33
+
+
+def lane_payload_dir(root, work):
+    """work emptied for a nested-lane payload (tests/nested/), with
+    bench/runstat built static in it: the lane has no C library."""
+    if os.path.exists(work):
+        shutil.rmtree(work)
+    os.makedirs(work)
+    subprocess.run(["cc", "-static", "-O2", "-o", os.path.join(work, "runstat"),
+                    os.path.join(root, "bench", "runstat.c")], check=True)

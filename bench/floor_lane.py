@@ -13,7 +13,7 @@ import shutil
 import statistics
 import subprocess
 
-from figures import mmm
+from figures import lane_payload_dir, mmm
 
 FLOOR_CMDS = [("bare", "./bare hlt"), ("vmm", "./kvm-vmm minimal.bin"),
               ("no_sandbox", "./kvm-vmm --no-sandbox minimal.bin")]
@@ -25,11 +25,7 @@ OUTS = 20000
 def payload(root, build, work):
     """Static kvm-vmm, bare and runstat (the lane has no C library), and
     the two guests."""
-    if os.path.exists(work):
-        shutil.rmtree(work)
-    os.makedirs(work)
-    subprocess.run(["cc", "-static", "-O2", "-o", os.path.join(work, "runstat"),
-                    os.path.join(root, "bench", "runstat.c")], check=True)
+    lane_payload_dir(root, work)
     shutil.copy(os.path.join(build, "static", "kvm-vmm"), work)
     shutil.copy(os.path.join(build, "bare"), work)
     for g in ("minimal.bin", os.path.join("test", "outloop.bin")):

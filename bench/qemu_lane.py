@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 
-from figures import MBTEST_STATUS, QEMU_MACHINES, mmm
+from figures import MBTEST_STATUS, QEMU_MACHINES, lane_payload_dir, mmm
 
 FIRMWARE = ("bios-256k.bin", "bios-microvm.bin", "kvmvapic.bin", "linuxboot_dma.bin", "multiboot_dma.bin",
             "pvh.bin")
@@ -21,11 +21,8 @@ FIRMWARE = ("bios-256k.bin", "bios-microvm.bin", "kvmvapic.bin", "linuxboot_dma.
 def payload(root, build, qemu, work):
     """The lane's directory: static kvm-vmm and runstat, mbtest, QEMU with
     its libraries and firmware, and the script that alternates them."""
-    if os.path.exists(work):
-        shutil.rmtree(work)
+    lane_payload_dir(root, work)
     os.makedirs(os.path.join(work, "qemu", "fw"))
-    runstat = os.path.join(work, "runstat")
-    subprocess.run(["cc", "-static", "-O2", "-o", runstat, os.path.join(root, "bench", "runstat.c")], check=True)
     shutil.copy(os.path.join(build, "static", "kvm-vmm"), work)
     shutil.copy(os.path.join(build, "guests", "test", "mbtest.elf"), work)
     subprocess.run(["sh", "-c", f'. "{root}/tests/nested/with-libs.sh" && with_libs "{qemu}" "{work}/qemu"'],
