@@ -156,15 +156,20 @@ TEST(cli_seconds_to_milliseconds)
 	uint64_t v;
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		bool right;
+
 		v = 0;
-		if (cli_parse_seconds(good[i].text, &v) != 0 || v != good[i].ms)
+		right = cli_parse_seconds(good[i].text, &v) == 0 && v == good[i].ms;
+		if (!right)
 			printf("    '%s': %llu ms\n", good[i].text, (unsigned long long)v);
-		CHECK(cli_parse_seconds(good[i].text, &v) == 0 && v == good[i].ms);
+		CHECK(right);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (cli_parse_seconds(bad[i], &v) == 0)
+		bool refused = cli_parse_seconds(bad[i], &v) < 0;
+
+		if (!refused)
 			printf("    '%s' taken as %llu ms\n", bad[i], (unsigned long long)v);
-		CHECK(cli_parse_seconds(bad[i], &v) < 0);
+		CHECK(refused);
 	}
 	CHECK(cli_parse_seconds(NULL, &v) < 0);
 }
